@@ -1,0 +1,14 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AppConfigModule, type AppConfig } from '@app/config';
+import { StorageModule } from '@app/storage';
+import { JobsModule } from './jobs/jobs.module.js';
+
+@Module({})
+export class ProducerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ProducerModule,
+      imports: [AppConfigModule.forRoot(config), StorageModule.forRoot({ role: 'producer' }), JobsModule],
+    };
+  }
+}

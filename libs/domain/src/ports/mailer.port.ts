@@ -1,0 +1,22 @@
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** A delivery failure; `permanent` when the server refused for good (SMTP 5xx). */
+export class MailDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'MailDeliveryError';
+  }
+}
+
+/** Sends e-mail; throws `MailDeliveryError` when it cannot. */
+export abstract class Mailer {
+  abstract send(message: MailMessage): Promise<{ messageId: string }>;
+}

@@ -1,0 +1,19 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Injection token of the app's shared ioredis client. */
+export const REDIS_CONNECTION = Symbol('REDIS_CONNECTION');
+
+/**
+ * `worker`: commands wait through a Redis outage (BullMQ workers require
+ * `maxRetriesPerRequest: null`). `producer`: commands fail at once while Redis is away, so an
+ * HTTP caller gets a fast 503 instead of a hanging request.
+ */
+export type ConnectionRole = 'worker' | 'producer';
+
+export function createRedisConnection(url: string, role: ConnectionRole): Redis {
+  const options: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, commandTimeout: 2_000 };
+  return new Redis(url, { ...options, lazyConnect: false, connectionName: `iot-jobs-${role}` });
+}

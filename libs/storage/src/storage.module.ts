@@ -1,0 +1,50 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { AlertRepository, JOB_DEFINITIONS, JobEnqueuer } from '@app/domain';
+import type { Redis } from 'ioredis';
+import { RedisAlertRepository } from './alerts/redis-alert.repository.js';
+import { createRedisConnection, REDIS_CONNECTION, type ConnectionRole } from './redis/redis-connection.js';
+import { JobProducer } from './queues/job-producer.js';
+import { JobQueues } from './queues/job-queues.js';
+
+/**
+ * Redis and BullMQ for one app: the shared connection, one queue per declared job type,
+ * the typed producer and the Redis-backed repositories.
+ */
+@Module({})
+export class StorageModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CONNECTION) private readonly redis: Redis) {}
+
+  static forRoot(options: { role: ConnectionRole }): DynamicModule {
+    const connection = {
+      provide: REDIS_CONNECTION,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createRedisConnection(config.redisUrl, options.role),
+    };
+    return {
+      module: StorageModule,
+      global: true,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [REDIS_CONNECTION, APP_CONFIG],
+          useFactory: (redis: Redis, config: AppConfig) => ({ connection: redis, prefix: config.queuePrefix }),
+        }),
+        BullModule.registerQueue(...JOB_DEFINITIONS.map(({ name }) => ({ name }))),
+      ],
+      providers: [
+        connection,
+        JobQueues,
+        JobProducer,
+        { provide: JobEnqueuer, useExisting: JobProducer },
+        { provide: AlertRepository, useClass: RedisAlertRepository },
+      ],
+      exports: [BullModule, REDIS_CONNECTION, JobQueues, JobProducer, JobEnqueuer, AlertRepository],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // BullMQ does not close a connection it was handed; workers are closed by now.
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
