@@ -5,16 +5,17 @@ import type { AppConfig } from '@app/config';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 import { ProducerModule } from './producer.module.js';
 
-/** Builds the producer HTTP app as `main.ts` runs it; tests call this too. */
-export async function createProducerApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+/** The Fastify adapter with the producer's limits. */
+export function producerAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // Job ids derived from idempotency keys are long; Fastify's default of 100 would 404 them.
     routerOptions: { maxParamLength: 256 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ProducerModule.forRoot(config), adapter, {
-    abortOnError: false,
-  });
+}
+
+/** Pipes, filters and hooks of the producer; tests that swap providers call this too. */
+export function configureProducerApp(app: NestFastifyApplication): NestFastifyApplication {
   // Fastify also parses text/plain; this API speaks JSON only, so anything else is a 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   app.useGlobalPipes(
@@ -23,4 +24,12 @@ export async function createProducerApp(config: AppConfig): Promise<NestFastifyA
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   return app;
+}
+
+/** Builds the producer HTTP app as `main.ts` runs it. */
+export async function createProducerApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(ProducerModule.forRoot(config), producerAdapter(config), {
+    abortOnError: false,
+  });
+  return configureProducerApp(app);
 }

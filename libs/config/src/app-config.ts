@@ -1,4 +1,5 @@
 import { JOB_DEFINITIONS, type JobName } from '@app/domain';
+import { isEmail } from 'class-validator';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -76,9 +77,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
     return raw;
   };
-  const email = (name: string): string | undefined => {
+  const email = (name: string, options: { requireTld: boolean }): string | undefined => {
     const raw = read(name);
-    if (raw !== undefined && !/^[^\s@<>]+@[^\s@<>]+$/.test(raw)) {
+    // The same rule as EmailPayload.to, so an alert e-mail cannot be refused by its own payload check.
+    if (raw !== undefined && !isEmail(raw, { require_tld: options.requireTld })) {
       throw new ConfigError(name, 'must be an e-mail address');
     }
     return raw;
@@ -140,8 +142,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30_000, 0),
     idempotencyTtlSeconds: int('IDEMPOTENCY_TTL_SECONDS', 86_400, 1),
     smtpUrl: url('SMTP_URL', 'smtp://127.0.0.1:1025', ['smtp:', 'smtps:']),
-    emailFrom: email('EMAIL_FROM') ?? 'jobs@localhost',
-    alertEmailTo: email('ALERT_EMAIL_TO'),
+    // A sender is never validated as a payload, so a local domain (the default) is fine.
+    emailFrom: email('EMAIL_FROM', { requireTld: false }) ?? 'jobs@localhost',
+    alertEmailTo: email('ALERT_EMAIL_TO', { requireTld: true }),
     logLevel: logLevel as LogLevel,
   };
 }
@@ -150,7 +153,7 @@ function parseSize(variable: string, raw: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(raw);
   if (!match) throw new ConfigError(variable, `must be a size such as 512kb or 1mb, got "${raw}"`);
   const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]);
-  if (bytes < 1) throw new ConfigError(variable, 'must be at least 1 byte');
+  if (bytes < 1 || bytes > SIZE_UNITS.gb) throw new ConfigError(variable, 'must be from 1 byte to 1gb');
   return bytes;
 }
 

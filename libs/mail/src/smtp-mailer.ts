@@ -43,7 +43,7 @@ export class SmtpMailer extends Mailer implements OnApplicationShutdown {
  * (refused, reset, timed out) may succeed later.
  */
 export function toDeliveryError(error: unknown): MailDeliveryError {
-  const { responseCode, code, message } = error as { responseCode?: number; code?: string; message?: string };
+  const { responseCode, code, message } = (error ?? {}) as { responseCode?: number; code?: string; message?: string };
   const permanent = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
   const reason = responseCode ? `SMTP ${responseCode}` : (code ?? 'error');
   return new MailDeliveryError(`${reason}: ${message ?? String(error)}`, permanent, { cause: error });

@@ -33,7 +33,8 @@ export function toJobView(job: Job, state: JobState): JobView {
     name: job.queueName,
     state,
     data: job.data,
-    attemptsMade: job.attemptsMade,
+    // BullMQ counts a success in attemptsMade but an unrecoverable failure only in attemptsStarted.
+    attemptsMade: Math.max(job.attemptsMade, job.attemptsStarted ?? 0),
     maxAttempts: job.opts.attempts ?? 1,
     progress: job.progress,
     result: job.returnvalue ?? null,

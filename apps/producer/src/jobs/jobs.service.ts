@@ -78,8 +78,10 @@ export class JobsService {
   }
 
   async get(definition: AnyJobDefinition, id: string): Promise<JobView> {
+    // State first: the job read after it is at least as new, so a "failed" job has its reason.
+    const state = await this.queues.get(definition.name).getJobState(id);
     const job = await this.find(definition, id);
-    return toJobView(job, toJobState(await job.getState()));
+    return toJobView(job, toJobState(state));
   }
 
   async list(definition: AnyJobDefinition, query: ListJobsQuery) {

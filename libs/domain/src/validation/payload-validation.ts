@@ -9,17 +9,38 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
   validationError: { target: false, value: false },
 };
 
-/** A payload broke its job type's rules; `problems` name each field (`deviceUuid must match …`). */
+/** One broken rule: `property` is a field path (`deviceUuid`, `tags.0`); "" is the payload itself. */
+export interface PayloadProblem {
+  readonly property: string;
+  /** What is wrong, after the field name: "must match …", "should not exist". */
+  readonly problem: string;
+  /** Unknown fields read "property x should not exist", as class-validator words it. */
+  readonly unknownField?: boolean;
+}
+
+/** A payload broke its job type's rules; each message names its field (`deviceUuid must match …`). */
 export class PayloadValidationError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('; '));
+  /** One message per problem, each starting with its field path. */
+  readonly messages: readonly string[];
+
+  constructor(readonly problems: readonly PayloadProblem[]) {
+    const messages = renderProblems(problems, '');
+    super(messages.join('; '));
     this.name = 'PayloadValidationError';
+    this.messages = messages;
   }
 
-  /** The same problems with every field path put under `prefix` (`data.` → `data.deviceUuid …`). */
+  /** The messages with every field path put under `prefix` (`data.` → `data.deviceUuid must …`). */
   withPrefix(prefix: string): string[] {
-    return this.problems.map((problem) => `${prefix}${problem}`);
+    return renderProblems(this.problems, prefix);
   }
+}
+
+function renderProblems(problems: readonly PayloadProblem[], prefix: string): string[] {
+  return problems.map(({ property, problem, unknownField }) => {
+    const path = property === '' ? prefix.replace(/\.$/, '') || 'payload' : `${prefix}${property}`;
+    return unknownField ? `property ${path} ${problem}` : `${path} ${problem}`;
+  });
 }
 
 /**
@@ -28,7 +49,7 @@ export class PayloadValidationError extends Error {
  */
 export function parsePayload<P extends object>(definition: JobDefinition<string, P>, raw: unknown): P {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new PayloadValidationError(['payload must be a JSON object']);
+    throw new PayloadValidationError([{ property: '', problem: 'must be a JSON object' }]);
   }
   const instance = plainToInstance(definition.payload, raw);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
@@ -38,14 +59,20 @@ export function parsePayload<P extends object>(definition: JobDefinition<string,
   return instance;
 }
 
-/** `[{ property: 'a', children: [{ property: 'b', constraints }] }]` → `['a.b must …']`. */
-export function flattenValidationErrors(errors: readonly ValidationError[], parentPath = ''): string[] {
+/** class-validator's error tree as a flat list of problems with full field paths. */
+export function flattenValidationErrors(errors: readonly ValidationError[], parentPath = ''): PayloadProblem[] {
   return errors.flatMap((error) => {
     const path = parentPath ? `${parentPath}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) =>
-      // class-validator starts each message with the bare property name; give the full path.
-      message.startsWith(`${error.property} `) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
-    );
+    const own = Object.values(error.constraints ?? {}).map((message): PayloadProblem => {
+      // class-validator starts a message with the bare property name, or with "property <name>".
+      if (message.startsWith(`${error.property} `)) {
+        return { property: path, problem: message.slice(error.property.length + 1) };
+      }
+      if (message.startsWith(`property ${error.property} `)) {
+        return { property: path, problem: message.slice(`property ${error.property} `.length), unknownField: true };
+      }
+      return { property: path, problem: `is invalid: ${message}` };
+    });
     return [...own, ...flattenValidationErrors(error.children ?? [], path)];
   });
 }

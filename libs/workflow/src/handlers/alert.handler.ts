@@ -23,7 +23,8 @@ export class AlertHandler implements JobHandler<AlertPayload, AlertResult> {
   ) {}
 
   async handle(payload: AlertPayload, _context: AttemptContext): Promise<AlertResult> {
-    const identity = `${payload.alertType}:${payload.deviceUuid}:${payload.eventId}`;
+    // JSON, not a joined string: ids may contain ":", and joined keys of two alerts could collide.
+    const identity = JSON.stringify([payload.alertType, payload.deviceUuid, payload.eventId]);
     await this.alerts.add(identity, { ...payload, raisedAt: new Date().toISOString() });
 
     const recipient = this.config.alertEmailTo;

@@ -22,7 +22,7 @@ export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeo
         severity: Severity.High,
         message: `OTA update ${payload.eventId} on device ${payload.deviceUuid} did not finish before its deadline`,
       },
-      { idempotencyKey: `ota-timeout:${payload.deviceUuid}:${payload.eventId}` },
+      { idempotencyKey: JSON.stringify(['ota-timeout', payload.deviceUuid, payload.eventId]) },
     );
     return { outcome: 'timed_out', alertJobId: alert.id };
   }

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { loadConfig, type AppConfig } from '@app/config';
+import { Redis } from 'ioredis';
+import { configureProducerApp, producerAdapter } from '../../apps/producer/src/producer.app.js';
+import { ProducerModule } from '../../apps/producer/src/producer.module.js';
+import { configureWorkerApp } from '../../apps/worker/src/worker.app.js';
+import { WorkerModule } from '../../apps/worker/src/worker.module.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+type Override = (builder: TestingModuleBuilder) => TestingModuleBuilder;
+
+export interface SystemOptions {
+  /** Extra environment, as the apps would read it. */
+  env?: Record<string, string>;
+  producer?: boolean;
+  worker?: boolean;
+  /** Swap providers of the worker through DI (a recording handler, say). */
+  overrideWorker?: Override;
+}
+
+/**
+ * The real producer and worker modules against the real Redis, under a queue prefix of their
+ * own so tests run next to each other and next to a developer's data; `close()` removes its keys.
+ */
+export class TestSystem {
+  readonly config: AppConfig;
+  readonly redis: Redis;
+  producer?: NestFastifyApplication;
+  worker?: NestFastifyApplication;
+  baseUrl = '';
+
+  private constructor(env: Record<string, string>) {
+    this.config = loadConfig({ REDIS_URL, QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'warn', ...env });
+    this.redis = new Redis(this.config.redisUrl);
+  }
+
+  static async start(options: SystemOptions = {}): Promise<TestSystem> {
+    const system = new TestSystem(options.env ?? {});
+    if (options.producer !== false) await system.startProducer();
+    if (options.worker) await system.startWorker(options.overrideWorker);
+    return system;
+  }
+
+  async startProducer(): Promise<void> {
+    const moduleRef = await Test.createTestingModule({ imports: [ProducerModule.forRoot(this.config)] }).compile();
+    moduleRef.useLogger(false);
+    this.producer = configureProducerApp(
+      moduleRef.createNestApplication<NestFastifyApplication>(producerAdapter(this.config), { logger: false }),
+    );
+    await this.producer.listen(0, '127.0.0.1');
+    const { port } = this.producer.getHttpServer().address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  async startWorker(override: Override = (b) => b): Promise<NestFastifyApplication> {
+    const moduleRef = await override(Test.createTestingModule({ imports: [WorkerModule.forRoot(this.config)] })).compile();
+    moduleRef.useLogger(false);
+    this.worker = configureWorkerApp(
+      moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }),
+    );
+    await this.worker.init();
+    return this.worker;
+  }
+
+  /** `fetch` against the producer, JSON in and out. */
+  async http(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, body: json, text };
+  }
+
+  /** Polls a job until it is in one of `states`. */
+  async jobIn(name: string, id: string, states: string[], timeoutMs = 15_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    let last: any;
+    while (Date.now() < deadline) {
+      last = (await this.http('GET', `/jobs/${name}/${id}`)).body;
+      if (last && states.includes(last.state)) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`job ${name}/${id} not in ${states.join('|')} after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.producer?.close();
+    await deleteKeys(this.redis, `${this.config.queuePrefix}:*`);
+    this.redis.disconnect();
+  }
+}
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    if (keys.length > 0) deleted += await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return deleted;
+}
