@@ -22,7 +22,8 @@ export function configureProducerApp(app: NestFastifyApplication): NestFastifyAp
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }),
   );
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: finish in-flight requests, close Redis, exit 0.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 

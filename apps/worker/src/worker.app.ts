@@ -5,8 +5,9 @@ import { WorkerModule } from './worker.module.js';
 
 /** Hooks of the worker; tests that swap providers call this too. */
 export function configureWorkerApp(app: NestFastifyApplication): NestFastifyApplication {
-  // Without shutdown hooks SIGTERM would kill active jobs instead of letting them finish.
-  app.enableShutdownHooks();
+  // On SIGTERM/SIGINT: stop taking jobs, let active ones finish (JobWorkers), then exit 0
+  // rather than re-raise the signal, so orchestrators see a clean stop.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 
