@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '@app/config';
 import { Redis } from 'ioredis';
-import { configureProducerApp, producerAdapter } from '../../apps/producer/src/producer.app.js';
+import { configureProducerApp, PRODUCER_APP_OPTIONS, producerAdapter } from '../../apps/producer/src/producer.app.js';
 import { ProducerModule } from '../../apps/producer/src/producer.module.js';
 import { configureWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
@@ -50,7 +50,10 @@ export class TestSystem {
     const moduleRef = await Test.createTestingModule({ imports: [ProducerModule.forRoot(this.config)] }).compile();
     moduleRef.useLogger(false);
     this.producer = configureProducerApp(
-      moduleRef.createNestApplication<NestFastifyApplication>(producerAdapter(this.config), { logger: false }),
+      moduleRef.createNestApplication<NestFastifyApplication>(producerAdapter(this.config), {
+        ...PRODUCER_APP_OPTIONS,
+        logger: false,
+      }),
     );
     await this.producer.listen(0, '127.0.0.1');
     const { port } = this.producer.getHttpServer().address() as AddressInfo;

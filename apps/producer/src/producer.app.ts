@@ -1,7 +1,8 @@
-import { ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
+import { flattenValidationErrors, PayloadValidationError } from '@app/domain';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 import { ProducerModule } from './producer.module.js';
 
@@ -14,12 +15,26 @@ export function producerAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+/**
+ * Nest's own body parsers off: Fastify's JSON parser (with `bodyLimit`) is the only one, so a
+ * form or any other non-JSON body is a 415 rather than an odd 400.
+ */
+export const PRODUCER_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, abortOnError: false };
+
 /** Pipes, filters and hooks of the producer; tests that swap providers call this too. */
 export function configureProducerApp(app: NestFastifyApplication): NestFastifyApplication {
   // Fastify also parses text/plain; this API speaks JSON only, so anything else is a 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      // The same wording as payload errors: each message leads with its full field path.
+      exceptionFactory: (errors) =>
+        new BadRequestException(new PayloadValidationError(flattenValidationErrors(errors)).messages),
+    }),
   );
   app.useGlobalFilters(new HttpErrorFilter());
   // On SIGTERM/SIGINT: finish in-flight requests, close Redis, exit 0.
@@ -29,8 +44,10 @@ export function configureProducerApp(app: NestFastifyApplication): NestFastifyAp
 
 /** Builds the producer HTTP app as `main.ts` runs it. */
 export async function createProducerApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(ProducerModule.forRoot(config), producerAdapter(config), {
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ProducerModule.forRoot(config),
+    producerAdapter(config),
+    PRODUCER_APP_OPTIONS,
+  );
   return configureProducerApp(app);
 }

@@ -1,3 +1,4 @@
+export * from './errors/domain-errors.js';
 export * from './errors/permanent-job.error.js';
 export * from './jobs/alert/alert.job.js';
 export * from './jobs/alert/alert.payload.js';
@@ -12,5 +13,7 @@ export * from './jobs/ota-timeout/ota-timeout.payload.js';
 export * from './jobs/retry-policy.js';
 export * from './ports/alert-repository.port.js';
 export * from './ports/job-enqueuer.port.js';
+export * from './ota/ota-update.js';
 export * from './ports/mailer.port.js';
+export * from './ports/ota-update-repository.port.js';
 export * from './validation/payload-validation.js';

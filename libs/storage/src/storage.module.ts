@@ -1,10 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { AlertRepository, JOB_DEFINITIONS, JobEnqueuer } from '@app/domain';
+import { AlertRepository, JOB_DEFINITIONS, JobEnqueuer, OtaUpdateRepository } from '@app/domain';
 import type { Redis } from 'ioredis';
 import { RedisAlertRepository } from './alerts/redis-alert.repository.js';
-import { createRedisConnection, REDIS_CONNECTION, type ConnectionRole } from './redis/redis-connection.js';
+import { RedisOtaUpdateRepository } from './ota/redis-ota-update.repository.js';
+import { createRedisConnection, REDIS_CONNECTION, waitUntilReady, type ConnectionRole } from './redis/redis-connection.js';
 import { JobProducer } from './queues/job-producer.js';
 import { JobQueues } from './queues/job-queues.js';
 
@@ -13,7 +14,7 @@ import { JobQueues } from './queues/job-queues.js';
  * the typed producer and the Redis-backed repositories.
  */
 @Module({})
-export class StorageModule implements OnApplicationShutdown {
+export class StorageModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(@Inject(REDIS_CONNECTION) private readonly redis: Redis) {}
 
   static forRoot(options: { role: ConnectionRole }): DynamicModule {
@@ -38,9 +39,20 @@ export class StorageModule implements OnApplicationShutdown {
         JobProducer,
         { provide: JobEnqueuer, useExisting: JobProducer },
         { provide: AlertRepository, useClass: RedisAlertRepository },
+        { provide: OtaUpdateRepository, useClass: RedisOtaUpdateRepository },
       ],
-      exports: [BullModule, REDIS_CONNECTION, JobQueues, JobProducer, JobEnqueuer, AlertRepository],
+      exports: [BullModule, REDIS_CONNECTION, JobQueues, JobProducer, JobEnqueuer, AlertRepository, OtaUpdateRepository],
     };
+  }
+
+  /**
+   * A producer's connection refuses commands until it is ready; wait for it so the first request
+   * after start-up is served. Redis being down is not fatal: requests answer 503 until it is back.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await waitUntilReady(this.redis, 5_000).catch((error: Error) =>
+      new Logger(StorageModule.name).warn(`Redis not ready at start-up (${error.message}); retrying in the background`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,6 +10,11 @@ export interface EnqueueOptions {
    * the first job finished and was cleaned up. The job id is derived from the key.
    */
   readonly idempotencyKey?: string;
+  /**
+   * A stable name for this one job (`ota-update:<eventId>`): the job id derives from it, so the
+   * job can be cancelled by it, and a second enqueue adds nothing while the first job exists.
+   */
+  readonly jobKey?: string;
 }
 
 export interface EnqueuedJob {
@@ -22,4 +27,7 @@ export interface EnqueuedJob {
 /** Puts jobs on their queues; what a handler uses to start a follow-up job. */
 export abstract class JobEnqueuer {
   abstract enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<EnqueuedJob>;
+
+  /** Removes the job enqueued with `jobKey` unless it is running; false when nothing was removed. */
+  abstract cancel(name: JobName, jobKey: string): Promise<boolean>;
 }

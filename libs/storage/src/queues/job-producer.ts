@@ -35,7 +35,8 @@ export class JobProducer extends JobEnqueuer {
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<EnqueuedJob> {
     const queue = this.queues.get(name);
     if (options.idempotencyKey === undefined) {
-      const job = await queue.add(name, payload, this.jobOptions(name, options));
+      const jobId = options.jobKey === undefined ? undefined : jobIdForKey(options.jobKey);
+      const job = await queue.add(name, payload, { ...this.jobOptions(name, options), jobId });
       return { id: job.id!, name, created: true };
     }
     const recordKey = this.idempotencyRecordKey(name, options.idempotencyKey);
@@ -47,6 +48,11 @@ export class JobProducer extends JobEnqueuer {
     await queue.add(name, payload, { ...this.jobOptions(name, options), jobId });
     const recorded = await this.redis.set(recordKey, jobId, 'EX', this.config.idempotencyTtlSeconds, 'NX');
     return { id: jobId, name, created: recorded === 'OK' };
+  }
+
+  async cancel(name: JobName, jobKey: string): Promise<boolean> {
+    // 0 when the job is gone already or holds a lock (running): then it runs to the end.
+    return (await this.queues.get(name).remove(jobIdForKey(jobKey))) === 1;
   }
 
   /** Adds all jobs in one Redis transaction: all are enqueued or none. */

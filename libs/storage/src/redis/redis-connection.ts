@@ -17,3 +17,19 @@ export function createRedisConnection(url: string, role: ConnectionRole): Redis 
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, commandTimeout: 2_000 };
   return new Redis(url, { ...options, lazyConnect: false, connectionName: `iot-jobs-${role}` });
 }
+
+/** Resolves once `redis` can take commands; rejects after `timeoutMs`. */
+export function waitUntilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`not ready within ${timeoutMs} ms (status ${redis.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
+}

@@ -3,60 +3,15 @@ import {
   AlertRepository,
   AlertType,
   EmailJob,
-  JobEnqueuer,
   Severity,
   parsePayload,
   type AlertPayload,
-  type AlertQuery,
   type AlertRecord,
-  type EnqueuedJob,
-  type EnqueueOptions,
-  type JobName,
   type JobPayload,
 } from '@app/domain';
 import type { AttemptContext } from '../job-handler.js';
 import { AlertHandler } from './alert.handler.js';
-
-/** Keeps alerts in memory, newest first; a key seen before stores nothing (as the Redis one). */
-class InMemoryAlertRepository extends AlertRepository {
-  readonly records: AlertRecord[] = [];
-  readonly keys: string[] = [];
-
-  async add(key: string, alert: AlertRecord): Promise<boolean> {
-    if (this.keys.includes(key)) return false;
-    this.keys.push(key);
-    this.records.unshift(alert);
-    return true;
-  }
-
-  async list(query: AlertQuery): Promise<AlertRecord[]> {
-    return this.records.filter((r) => query.deviceUuid === undefined || r.deviceUuid === query.deviceUuid).slice(0, query.limit);
-  }
-}
-
-interface EnqueueCall {
-  readonly name: JobName;
-  readonly payload: unknown;
-  readonly options?: EnqueueOptions;
-}
-
-/** Records calls; an idempotency key seen before returns the same id with `created: false`. */
-class FakeJobEnqueuer extends JobEnqueuer {
-  readonly calls: EnqueueCall[] = [];
-  readonly queued: EnqueueCall[] = [];
-  private readonly idsByKey = new Map<string, string>();
-
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<EnqueuedJob> {
-    this.calls.push({ name, payload, options });
-    const key = options?.idempotencyKey === undefined ? undefined : `${name}\u0000${options.idempotencyKey}`;
-    const known = key === undefined ? undefined : this.idsByKey.get(key);
-    if (known !== undefined) return { id: known, name, created: false };
-    const id = `job-${this.queued.length + 1}`;
-    this.queued.push({ name, payload, options });
-    if (key !== undefined) this.idsByKey.set(key, id);
-    return { id, name, created: true };
-  }
-}
+import { FailingJobEnqueuer, InMemoryAlertRepository, InMemoryJobEnqueuer as FakeJobEnqueuer } from '../testing/in-memory-ports.js';
 
 class FailingAlertRepository extends AlertRepository {
   async add(): Promise<boolean> {
@@ -64,12 +19,6 @@ class FailingAlertRepository extends AlertRepository {
   }
   async list(): Promise<AlertRecord[]> {
     return [];
-  }
-}
-
-class FailingJobEnqueuer extends JobEnqueuer {
-  async enqueue(): Promise<EnqueuedJob> {
-    throw new Error('queue unavailable');
   }
 }
 

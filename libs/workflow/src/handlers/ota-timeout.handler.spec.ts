@@ -1,111 +1,104 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  AlertJob,
-  JobEnqueuer,
-  parsePayload,
-  type EnqueuedJob,
-  type EnqueueOptions,
-  type JobName,
-  type JobPayload,
-  type OtaTimeoutPayload,
-} from '@app/domain';
+import { AlertJob, OtaStatus, parsePayload, type JobPayload, type OtaTimeoutPayload, type OtaUpdate } from '@app/domain';
 import type { AttemptContext } from '../job-handler.js';
+import { FailingJobEnqueuer, InMemoryJobEnqueuer, InMemoryOtaUpdateRepository } from '../testing/in-memory-ports.js';
 import { OtaTimeoutHandler } from './ota-timeout.handler.js';
-
-interface EnqueueCall {
-  readonly name: JobName;
-  readonly payload: unknown;
-  readonly options?: EnqueueOptions;
-}
-
-/** Records calls; an idempotency key seen before returns the same id with `created: false`. */
-class FakeJobEnqueuer extends JobEnqueuer {
-  readonly calls: EnqueueCall[] = [];
-  readonly queued: EnqueueCall[] = [];
-  readonly results: EnqueuedJob[] = [];
-  private readonly idsByKey = new Map<string, string>();
-
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<EnqueuedJob> {
-    this.calls.push({ name, payload, options });
-    const key = options?.idempotencyKey === undefined ? undefined : `${name}\u0000${options.idempotencyKey}`;
-    const known = key === undefined ? undefined : this.idsByKey.get(key);
-    let result: EnqueuedJob;
-    if (known !== undefined) {
-      result = { id: known, name, created: false };
-    } else {
-      result = { id: `job-${this.queued.length + 1}`, name, created: true };
-      this.queued.push({ name, payload, options });
-      if (key !== undefined) this.idsByKey.set(key, result.id);
-    }
-    this.results.push(result);
-    return result;
-  }
-}
-
-class FailingJobEnqueuer extends JobEnqueuer {
-  async enqueue(): Promise<EnqueuedJob> {
-    throw new Error('queue unavailable');
-  }
-}
 
 const CONTEXT: AttemptContext = { jobId: 't1', jobName: 'ota-timeout', attempt: 1, maxAttempts: 4 };
 const PAYLOAD: OtaTimeoutPayload = { eventId: 'EVT-001', deviceUuid: 'DEV-123' };
 
-describe('OtaTimeoutHandler', () => {
-  it('enqueues one high ota_timeout alert naming the device and the event', async () => {
-    const jobs = new FakeJobEnqueuer();
-    const result = await new OtaTimeoutHandler(jobs).handle(PAYLOAD, CONTEXT);
+const record = (status: OtaStatus): OtaUpdate => ({
+  eventId: 'EVT-001',
+  deviceUuid: 'DEV-123',
+  firmwareVersion: '2.1.0',
+  status,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  deadline: '2026-01-01T00:01:00.000Z',
+  finishedAt: status === OtaStatus.InProgress ? null : '2026-01-01T00:00:30.000Z',
+});
 
-    expect(jobs.calls).toHaveLength(1);
-    const [call] = jobs.calls;
-    expect(call.name).toBe('alert');
-    expect(call.payload).toEqual({
-      eventId: 'EVT-001',
-      deviceUuid: 'DEV-123',
-      alertType: 'ota_timeout',
-      severity: 'high',
-      message: expect.any(String),
-    });
-    const { message } = call.payload as JobPayload<'alert'>;
+function setUp(existing?: OtaUpdate) {
+  const jobs = new InMemoryJobEnqueuer();
+  const updates = new InMemoryOtaUpdateRepository();
+  if (existing) updates.updates.set(existing.eventId, existing);
+  return { jobs, updates, handler: new OtaTimeoutHandler(jobs, updates) };
+}
+
+describe('OtaTimeoutHandler', () => {
+  it('marks an update in progress timed_out and raises one high ota_timeout alert', async () => {
+    const { jobs, updates, handler } = setUp(record(OtaStatus.InProgress));
+
+    const result = await handler.handle(PAYLOAD, CONTEXT);
+
+    expect(result).toEqual({ outcome: 'timed_out', alertJobId: 'job-1' });
+    expect(updates.updates.get('EVT-001')).toMatchObject({ status: OtaStatus.TimedOut, finishedAt: expect.any(String) });
+    expect(jobs.queued).toHaveLength(1);
+    const alert = jobs.queued[0];
+    expect(alert.name).toBe('alert');
+    expect(alert.payload).toMatchObject({ eventId: 'EVT-001', deviceUuid: 'DEV-123', alertType: 'ota_timeout', severity: 'high' });
+    const { message } = alert.payload as JobPayload<'alert'>;
     expect(message).toContain('DEV-123');
     expect(message).toContain('EVT-001');
-    expect(call.options?.idempotencyKey).toEqual(expect.any(String));
-    expect(call.options?.delayMs).toBeUndefined();
+  });
+
+  it.each([OtaStatus.Succeeded, OtaStatus.Failed, OtaStatus.TimedOut])(
+    'does nothing for an update that is %s',
+    async (status) => {
+      const { jobs, updates, handler } = setUp(record(status));
+      expect(await handler.handle(PAYLOAD, CONTEXT)).toEqual({ outcome: 'skipped' });
+      expect(jobs.calls).toHaveLength(0);
+      expect(updates.updates.get('EVT-001')?.status).toBe(status);
+    },
+  );
+
+  it('raises the alert for a timeout with no record (enqueued directly, as the original producer did)', async () => {
+    const { jobs, updates, handler } = setUp();
+    expect(await handler.handle(PAYLOAD, CONTEXT)).toEqual({ outcome: 'timed_out', alertJobId: 'job-1' });
+    expect(jobs.queued).toHaveLength(1);
+    expect(updates.updates.size).toBe(0);
+  });
+
+  it('raises one alert when the same timeout runs twice without a record', async () => {
+    const { jobs, handler } = setUp();
+    const first = await handler.handle(PAYLOAD, CONTEXT);
+    const second = await handler.handle(PAYLOAD, { ...CONTEXT, attempt: 2 });
+    expect(second).toEqual(first);
+    expect(jobs.queued).toHaveLength(1);
+  });
+
+  it('raises the alert exactly once when a crash left the record in progress after the alert', async () => {
+    const { jobs, updates, handler } = setUp(record(OtaStatus.InProgress));
+    // The first attempt enqueued the alert and died before marking the record.
+    const alertKey = JSON.stringify(['ota-timeout', 'DEV-123', 'EVT-001']);
+    await jobs.enqueue('alert', { ...PAYLOAD, alertType: 'ota_timeout', severity: 'high', message: 'x' } as never, {
+      idempotencyKey: alertKey,
+    });
+
+    const result = await handler.handle(PAYLOAD, { ...CONTEXT, attempt: 2 });
+
     expect(result).toEqual({ outcome: 'timed_out', alertJobId: 'job-1' });
+    expect(jobs.queued).toHaveLength(1);
+    expect(updates.updates.get('EVT-001')?.status).toBe(OtaStatus.TimedOut);
+  });
+
+  it('keeps alerts of different events apart, even when joined ids would read the same', async () => {
+    const { jobs, handler } = setUp();
+    await handler.handle({ eventId: 'C', deviceUuid: 'A:B' }, CONTEXT);
+    await handler.handle({ eventId: 'B:C', deviceUuid: 'A' }, CONTEXT);
+    expect(jobs.queued).toHaveLength(2);
   });
 
   it('builds an alert that passes the alert job\'s own validation, even for 128-character ids', async () => {
-    const jobs = new FakeJobEnqueuer();
-    await new OtaTimeoutHandler(jobs).handle({ eventId: 'e:'.repeat(64), deviceUuid: 'd.'.repeat(64) }, CONTEXT);
-    expect(() => parsePayload(AlertJob, jobs.calls[0].payload)).not.toThrow();
+    const { jobs, handler } = setUp();
+    await handler.handle({ eventId: 'e:'.repeat(64), deviceUuid: 'd.'.repeat(64) }, CONTEXT);
+    expect(() => parsePayload(AlertJob, jobs.queued[0].payload)).not.toThrow();
   });
 
-  it('uses an idempotency key derived from the event: two calls, one alert, same job id', async () => {
-    const jobs = new FakeJobEnqueuer();
-    const handler = new OtaTimeoutHandler(jobs);
-    const first = await handler.handle(PAYLOAD, CONTEXT);
-    const second = await handler.handle({ ...PAYLOAD }, { ...CONTEXT, attempt: 2 });
-
-    expect(jobs.calls).toHaveLength(2);
-    expect(jobs.calls[0].options?.idempotencyKey).toBe(jobs.calls[1].options?.idempotencyKey);
-    expect(jobs.calls[0].options?.idempotencyKey).toContain('EVT-001');
-    expect(jobs.queued).toHaveLength(1);
-    expect(jobs.results.map((r) => r.created)).toEqual([true, false]);
-    expect(second).toEqual(first);
-    expect(second).toEqual({ outcome: 'timed_out', alertJobId: 'job-1' });
-  });
-
-  it('raises a separate alert for another event', async () => {
-    const jobs = new FakeJobEnqueuer();
-    const handler = new OtaTimeoutHandler(jobs);
-    const first = await handler.handle(PAYLOAD, CONTEXT);
-    const second = await handler.handle({ ...PAYLOAD, eventId: 'EVT-002' }, CONTEXT);
-    expect(jobs.calls[0].options?.idempotencyKey).not.toBe(jobs.calls[1].options?.idempotencyKey);
-    expect(jobs.queued).toHaveLength(2);
-    expect(second.alertJobId).not.toBe(first.alertJobId);
-  });
-
-  it('fails when the alert cannot be enqueued, so the timeout is retried', async () => {
-    await expect(new OtaTimeoutHandler(new FailingJobEnqueuer()).handle(PAYLOAD, CONTEXT)).rejects.toThrow('queue unavailable');
+  it('leaves the record in progress when the alert cannot be enqueued, so the retry raises it', async () => {
+    const updates = new InMemoryOtaUpdateRepository();
+    updates.updates.set('EVT-001', record(OtaStatus.InProgress));
+    const handler = new OtaTimeoutHandler(new FailingJobEnqueuer(), updates);
+    await expect(handler.handle(PAYLOAD, CONTEXT)).rejects.toThrow('queue unavailable');
+    expect(updates.updates.get('EVT-001')?.status).toBe(OtaStatus.InProgress);
   });
 });

@@ -1,18 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { AlertType, JobEnqueuer, Severity, type OtaTimeoutPayload } from '@app/domain';
+import {
+  AlertType,
+  JobEnqueuer,
+  OtaStatus,
+  OtaUpdateRepository,
+  Severity,
+  type OtaTimeoutPayload,
+} from '@app/domain';
 import type { AttemptContext, JobHandler } from '../job-handler.js';
 
-export type OtaTimeoutResult = { readonly outcome: 'timed_out'; readonly alertJobId: string };
+export type OtaTimeoutResult =
+  | { readonly outcome: 'skipped' }
+  | { readonly outcome: 'timed_out'; readonly alertJobId: string };
 
 /**
- * An OTA update reached its deadline: raise a high alert. The alert's job id derives from the
- * event, so a retried or redelivered timeout raises one alert, never two.
+ * An OTA update reached its deadline. Finished updates are left alone; otherwise a high alert is
+ * raised and the record marked `timed_out`.
+ *
+ * The alert goes first and its id derives from the event: if the process dies between the two
+ * writes, the retry finds the record still in progress and enqueues the same alert again, which
+ * adds nothing. So a retried or redelivered timeout raises one alert, never two, and never none.
  */
 @Injectable()
 export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeoutResult> {
-  constructor(private readonly jobs: JobEnqueuer) {}
+  constructor(
+    private readonly jobs: JobEnqueuer,
+    private readonly updates: OtaUpdateRepository,
+  ) {}
 
   async handle(payload: OtaTimeoutPayload, _context: AttemptContext): Promise<OtaTimeoutResult> {
+    const update = await this.updates.get(payload.eventId);
+    if (update && update.status !== OtaStatus.InProgress) return { outcome: 'skipped' };
+
+    // No record: the timeout was enqueued directly (POST /jobs/ota-timeout), as the original
+    // producer did. The deadline passed all the same, so it is raised.
     const alert = await this.jobs.enqueue(
       'alert',
       {
@@ -24,6 +45,7 @@ export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeo
       },
       { idempotencyKey: JSON.stringify(['ota-timeout', payload.deviceUuid, payload.eventId]) },
     );
+    if (update) await this.updates.finish(payload.eventId, OtaStatus.TimedOut, new Date());
     return { outcome: 'timed_out', alertJobId: alert.id };
   }
 }
