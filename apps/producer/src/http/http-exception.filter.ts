@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '@app/domain';
 import type { FastifyReply } from 'fastify';
 
 /** Nest's error shape for everything: `{ statusCode, error, message }`. */
@@ -50,6 +51,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? exception.message);
       return { statusCode: status, error: REASONS[status] ?? 'Error', message };
     }
+    if (exception instanceof NotFoundError) return { statusCode: 404, error: REASONS[404], message: exception.message };
+    if (exception instanceof ConflictError) return { statusCode: 409, error: REASONS[409], message: exception.message };
     const error = exception as { statusCode?: unknown; message?: string; code?: string };
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       return { statusCode: error.statusCode, error: REASONS[error.statusCode] ?? 'Error', message: error.message ?? '' };
