@@ -1,5 +1,6 @@
 export * from './alerts/redis-alert.repository.js';
 export * from './ota/redis-ota-update.repository.js';
+export * from './queues/enqueue-listener.js';
 export * from './queues/idempotency.js';
 export * from './queues/job-options.js';
 export * from './queues/job-producer.js';

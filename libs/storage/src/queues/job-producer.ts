@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
   JOB_DEFINITIONS,
@@ -11,6 +11,7 @@ import {
 import type { JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { REDIS_CONNECTION } from '../redis/redis-connection.js';
+import { ENQUEUE_LISTENER, type EnqueueListener } from './enqueue-listener.js';
 import { jobIdForKey } from './idempotency.js';
 import { baseJobOptions } from './job-options.js';
 import { JobQueues } from './job-queues.js';
@@ -27,6 +28,7 @@ export class JobProducer extends JobEnqueuer {
     private readonly queues: JobQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS_CONNECTION) private readonly redis: Redis,
+    @Optional() @Inject(ENQUEUE_LISTENER) private readonly listener?: EnqueueListener,
   ) {
     super();
     this.baseOptions = new Map(JOB_DEFINITIONS.map((d) => [d.name, baseJobOptions(d, config)]));
@@ -37,6 +39,7 @@ export class JobProducer extends JobEnqueuer {
     if (options.idempotencyKey === undefined) {
       const jobId = options.jobKey === undefined ? undefined : jobIdForKey(options.jobKey);
       const job = await queue.add(name, payload, { ...this.jobOptions(name, options), jobId });
+      this.listener?.enqueued(name, 1);
       return { id: job.id!, name, created: true };
     }
     const recordKey = this.idempotencyRecordKey(name, options.idempotencyKey);
@@ -47,6 +50,8 @@ export class JobProducer extends JobEnqueuer {
     const jobId = jobIdForKey(`${name}\u0000${options.idempotencyKey}`);
     await queue.add(name, payload, { ...this.jobOptions(name, options), jobId });
     const recorded = await this.redis.set(recordKey, jobId, 'EX', this.config.idempotencyTtlSeconds, 'NX');
+    // Counted once per key: a repeat that lost the race to record it added nothing new.
+    if (recorded === 'OK') this.listener?.enqueued(name, 1);
     return { id: jobId, name, created: recorded === 'OK' };
   }
 
@@ -63,6 +68,7 @@ export class JobProducer extends JobEnqueuer {
     const jobs = await this.queues
       .get(name)
       .addBulk(items.map((item) => ({ name, data: item.payload, opts: this.jobOptions(name, item.options ?? {}) })));
+    this.listener?.enqueued(name, jobs.length);
     return jobs.map((job) => job.id!);
   }
 
