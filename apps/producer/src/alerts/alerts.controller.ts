@@ -1,13 +1,17 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { AlertRepository, IsIdentifier, type AlertRecord } from '@app/domain';
+import { AlertRepository, AlertType, IDENTIFIER_PATTERN, IsIdentifier, Severity, type AlertRecord } from '@app/domain';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiErrors } from '../docs/api-errors.js';
 
 export class ListAlertsQuery {
+  @ApiPropertyOptional({ type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN.source, description: 'Only this device.' })
   @IsOptional()
   @IsIdentifier()
   deviceUuid?: string;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -16,12 +20,30 @@ export class ListAlertsQuery {
   limit: number = 50;
 }
 
+/** An alert as the API shows it; documentation only. */
+export class AlertDto implements AlertRecord {
+  @ApiProperty({ example: 'EVT-001' }) eventId!: string;
+  @ApiProperty({ example: 'DEV-123' }) deviceUuid!: string;
+  @ApiProperty({ enum: AlertType, enumName: 'AlertType' }) alertType!: AlertType;
+  @ApiProperty({ enum: Severity, enumName: 'Severity' }) severity!: Severity;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: 'string', format: 'date-time' }) raisedAt!: string;
+}
+
+export class AlertListDto {
+  @ApiProperty({ type: () => [AlertDto], description: 'Newest first.' }) alerts!: AlertDto[];
+}
+
+@ApiTags('alerts')
 @Controller('alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertRepository) {}
 
   /** Recent alerts, newest first. */
   @Get()
+  @ApiOperation({ summary: 'Recent alerts, newest first' })
+  @ApiOkResponse({ type: AlertListDto })
+  @ApiErrors(400, 503)
   async list(@Query() query: ListAlertsQuery): Promise<{ alerts: AlertRecord[] }> {
     return { alerts: await this.alerts.list(query) };
   }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 
@@ -7,14 +8,23 @@ export const MAX_BATCH = 1000;
 
 /** One job to enqueue; `data` is checked against the job type's payload class. */
 export class EnqueueJobDto {
+  // The payload schemas are derived from the job types' payload classes (docs/openapi.ts).
+  @ApiProperty({ type: 'object', additionalProperties: true, description: "The job's payload, as its job type's schema says." })
   @IsObject()
   data!: Record<string, unknown>;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Run the job no earlier than this many milliseconds from now.' })
   @IsOptional()
   @IsInt()
   @Min(0)
   delayMs?: number;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_PRIORITY,
+    description: '1 is the most urgent; jobs without a priority run before prioritized ones.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -23,6 +33,12 @@ export class EnqueueJobDto {
 }
 
 export class EnqueueBatchDto {
+  @ApiProperty({
+    type: () => [EnqueueJobDto],
+    minItems: 1,
+    maxItems: MAX_BATCH,
+    description: 'Validated as a whole: one invalid item rejects the batch and nothing is enqueued.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH)

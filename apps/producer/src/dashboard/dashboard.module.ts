@@ -1,0 +1,51 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
+import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { JOB_DEFINITIONS } from '@app/domain';
+import { JobQueues } from '@app/storage';
+import type { FastifyInstance } from 'fastify';
+import { jobPayloadSchemas, standalonePayloadSchema } from '../docs/job-payload-schemas.js';
+
+/** Where Bull Board is served; its JSON API is under `/admin/queues/api`. */
+export const DASHBOARD_PATH = '/admin/queues';
+
+/**
+ * Bull Board over every declared job type's queue: the app's own BullMQ `Queue` instances
+ * (so `QUEUE_PREFIX` and the connection are the app's), each with its description and payload
+ * schema. Mounted as a Fastify plugin on the app's server, so the app's Fastify hooks (API keys)
+ * guard it like any route. `@bull-board/nestjs` is not used: it pins a newer `@bull-board/api` than
+ * the Fastify adapter, and the plugin is all it would add.
+ */
+@Module({})
+export class DashboardModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Dashboard');
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly queues: JobQueues,
+  ) {}
+
+  /** After every `onModuleInit` (JobQueues fills in there) and before the server listens. */
+  onApplicationBootstrap(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return; // compiled without an HTTP server (a bare testing module): nothing to serve
+    const schemas = jobPayloadSchemas();
+    const serverAdapter = new BullBoardFastifyAdapter();
+    serverAdapter.setBasePath(DASHBOARD_PATH);
+    createBullBoard({
+      queues: JOB_DEFINITIONS.map(
+        (definition) =>
+          new BullMQAdapter(this.queues.get(definition.name), {
+            description: definition.description,
+            jobDataSchema: standalonePayloadSchema(schemas, definition.name),
+          }),
+      ),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'iot-jobs' } },
+    });
+    void fastify.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+    this.logger.log(`Bull Board at ${DASHBOARD_PATH} over ${JOB_DEFINITIONS.length} queues`);
+  }
+}
