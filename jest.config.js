@@ -18,6 +18,8 @@ export default {
   moduleNameMapper: {
     '^@app/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // ESM-only and `require`d by @fastify/static: see the stand-in's comment.
+    '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
   },
   setupFiles: ['reflect-metadata'],
   testMatch: ['<rootDir>/{apps,libs,scripts,test}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],

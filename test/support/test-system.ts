@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Type } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '@app/config';
 import { Redis } from 'ioredis';
+import { deleteKeys, REDIS_URL } from './redis-keys.js';
 import { configureProducerApp, PRODUCER_APP_OPTIONS, producerAdapter } from '../../apps/producer/src/producer.app.js';
 import { ProducerModule } from '../../apps/producer/src/producer.module.js';
 import { configureWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 type Override = (builder: TestingModuleBuilder) => TestingModuleBuilder;
 
@@ -33,6 +34,8 @@ export class TestSystem {
   producer?: NestFastifyApplication;
   worker?: NestFastifyApplication;
   baseUrl = '';
+  /** The worker's HTTP port (health and metrics), once `startWorker` ran. */
+  workerUrl = '';
 
   private constructor(env: Record<string, string>) {
     this.config = loadConfig({ REDIS_URL, QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'warn', ...env });
@@ -60,13 +63,18 @@ export class TestSystem {
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
-  async startWorker(override: Override = (b) => b): Promise<NestFastifyApplication> {
-    const moduleRef = await override(Test.createTestingModule({ imports: [WorkerModule.forRoot(this.config)] })).compile();
+  /** The worker app; `extraImports` adds job modules (start-up checks are tested that way). */
+  async startWorker(override: Override = (b) => b, extraImports: Type[] = []): Promise<NestFastifyApplication> {
+    const moduleRef = await override(
+      Test.createTestingModule({ imports: [WorkerModule.forRoot(this.config), ...extraImports] }),
+    ).compile();
     moduleRef.useLogger(false);
     this.worker = configureWorkerApp(
       moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }),
     );
-    await this.worker.init();
+    await this.worker.listen(0, '127.0.0.1');
+    const { port } = this.worker.getHttpServer().address() as AddressInfo;
+    this.workerUrl = `http://127.0.0.1:${port}`;
     return this.worker;
   }
 
@@ -105,15 +113,4 @@ export class TestSystem {
     await deleteKeys(this.redis, `${this.config.queuePrefix}:*`);
     this.redis.disconnect();
   }
-}
-
-export async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    if (keys.length > 0) deleted += await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return deleted;
 }

@@ -1,8 +1,11 @@
 import { BadRequestException, ValidationPipe, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AppConfig } from '@app/config';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { flattenValidationErrors, PayloadValidationError } from '@app/domain';
+import { createAppLogger, RequestTimeoutInterceptor, secureHttpApp } from '@app/http';
+import { REDIS_CONNECTION } from '@app/storage';
+import { setupOpenApi } from './docs/openapi.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 import { ProducerModule } from './producer.module.js';
 
@@ -23,6 +26,7 @@ export const PRODUCER_APP_OPTIONS: NestApplicationOptions = { bodyParser: false,
 
 /** Pipes, filters and hooks of the producer; tests that swap providers call this too. */
 export function configureProducerApp(app: NestFastifyApplication): NestFastifyApplication {
+  secureHttpApp(app, app.get(APP_CONFIG), { rateLimitStore: app.get(REDIS_CONNECTION) });
   // Fastify also parses text/plain; this API speaks JSON only, so anything else is a 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   app.useGlobalPipes(
@@ -37,8 +41,10 @@ export function configureProducerApp(app: NestFastifyApplication): NestFastifyAp
     }),
   );
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalInterceptors(new RequestTimeoutInterceptor());
   // On SIGTERM/SIGINT: finish in-flight requests, close Redis, exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  setupOpenApi(app);
   return app;
 }
 
@@ -47,7 +53,7 @@ export async function createProducerApp(config: AppConfig): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(
     ProducerModule.forRoot(config),
     producerAdapter(config),
-    PRODUCER_APP_OPTIONS,
+    { ...PRODUCER_APP_OPTIONS, logger: createAppLogger(config.logLevel) },
   );
   return configureProducerApp(app);
 }

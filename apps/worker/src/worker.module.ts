@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
+import { ObservabilityModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { AlertJobModule } from './jobs/alert/alert-job.module.js';
 import { EmailJobModule } from './jobs/email/email-job.module.js';
@@ -18,7 +19,13 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.forRoot(config), StorageModule.forRoot({ role: 'worker' }), ProcessingModule, ...JOB_MODULES],
+      imports: [
+        AppConfigModule.forRoot(config),
+        StorageModule.forRoot({ role: 'worker' }),
+        ObservabilityModule.forRoot({ app: 'worker' }),
+        ProcessingModule,
+        ...JOB_MODULES,
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { parsePayload, PayloadValidationError, PermanentJobError, type JobDefinition } from '@app/domain';
 import type { AttemptContext, JobHandler } from '@app/workflow';
 import { UnrecoverableError, type Job } from 'bullmq';
@@ -12,6 +13,8 @@ export const INVALID_PAYLOAD = 'invalid payload:';
  * `UnrecoverableError` so such a job fails at once.
  */
 export abstract class JobProcessorHost<P extends object, R> extends WorkerHost {
+  private readonly logger = new Logger(this.constructor.name);
+
   protected constructor(
     readonly definition: JobDefinition<string, P>,
     private readonly handler: JobHandler<P, R>,
@@ -20,18 +23,29 @@ export abstract class JobProcessorHost<P extends object, R> extends WorkerHost {
   }
 
   async process(job: Job): Promise<R> {
-    const payload = this.parse(job.data);
     const context: AttemptContext = {
       jobId: job.id ?? '',
       jobName: this.definition.name,
       attempt: job.attemptsMade + 1,
       maxAttempts: job.opts.attempts ?? 1,
     };
+    const startedAt = performance.now();
+    // Payloads are never logged: they hold addresses and message bodies.
+    const fields = { job: context.jobName, jobId: context.jobId, attempt: context.attempt, maxAttempts: context.maxAttempts };
     try {
-      return await this.handler.handle(payload, context);
+      const result = await this.handler.handle(this.parse(job.data), context);
+      this.logger.log({ msg: 'job completed', ...fields, durationMs: Math.round(performance.now() - startedAt) });
+      return result;
     } catch (error) {
-      if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
-      throw error;
+      const failure = error instanceof PermanentJobError ? new UnrecoverableError(error.message) : error;
+      const final = failure instanceof UnrecoverableError || context.attempt >= context.maxAttempts;
+      this.logger.warn({
+        msg: final ? 'job failed' : 'job attempt failed, will retry',
+        ...fields,
+        durationMs: Math.round(performance.now() - startedAt),
+        reason: failure instanceof Error ? failure.message : String(failure),
+      });
+      throw failure;
     }
   }
 

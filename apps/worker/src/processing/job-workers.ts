@@ -3,12 +3,14 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { findJobDefinition, type JobName } from '@app/domain';
+import { WORKER_OBSERVER, type WorkerObserver } from '@app/observability';
 import { effectiveRetryPolicy } from '@app/storage';
 import type { Worker } from 'bullmq';
 import { JobProcessorHost } from './job-processor.host.js';
@@ -25,16 +27,22 @@ export class WorkerSetupError extends Error {
 @Injectable()
 export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobWorkers.name);
-  private running: Worker[] = [];
+  private workers: Worker[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(WORKER_OBSERVER) private readonly observer?: WorkerObserver,
   ) {}
+
+  /** The BullMQ workers this process runs, after `WORKER_QUEUES`. */
+  get running(): readonly Worker[] {
+    return this.workers;
+  }
 
   /** Job types this process runs, after `WORKER_QUEUES`. */
   get hosted(): JobName[] {
-    return this.running.map((worker) => worker.name as JobName);
+    return this.workers.map((worker) => worker.name as JobName);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,26 +60,30 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
         `registered ${definition.name} -> ${host.constructor.name} (concurrency ${concurrency}, ` +
           `attempts ${attempts}, backoff ${backoff.delayMs}ms doubling to ${backoff.maxDelayMs}ms, jitter ${backoff.jitter})`,
       );
+      // Before run(), so the observer (metrics) misses none of its events.
+      this.observer?.observe(host.worker);
       host.worker.run().catch((error: unknown) => this.logger.error(`worker ${definition.name} stopped: ${String(error)}`));
-      this.running.push(host.worker);
+      this.workers.push(host.worker);
     }
   }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
-    if (this.running.length === 0) return;
+    if (this.workers.length === 0) return;
     const timeoutMs = this.config.shutdownTimeoutMs;
     this.logger.log(`${signal ?? 'shutdown'}: taking no new jobs, waiting up to ${timeoutMs}ms for active ones`);
-    const closed = Promise.all(this.running.map((worker) => worker.close()));
+    // pause() stops fetching and waits for active jobs without committing to close(): BullMQ
+    // keeps the first close() call, so a later close(true) could not cut a hanging job short.
+    const drained = Promise.all(this.workers.map((worker) => worker.pause()));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const outcome = await Promise.race([closed.then(() => 'closed' as const), timedOut]);
+    const outcome = await Promise.race([drained.then(() => 'drained' as const), timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
       // Their locks lapse and another worker picks these jobs up again: nothing is lost.
       this.logger.warn('shutdown timeout reached: abandoning active jobs');
-      await Promise.all(this.running.map((worker) => worker.close(true)));
     }
-    this.running = [];
+    await Promise.all(this.workers.map((worker) => worker.close(outcome === 'timeout')));
+    this.workers = [];
   }
 
   private processors(): JobProcessorHost<object, unknown>[] {
