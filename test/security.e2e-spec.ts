@@ -9,7 +9,7 @@ const EMAIL = { data: { to: 'a@example.com', subject: 's', body: 'b' } };
 describe('API keys', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await TestSystem.start({ env: { API_KEYS: `${KEY}, ${OTHER}` } });
+    system = await TestSystem.start({ worker: true, env: { API_KEYS: `${KEY}, ${OTHER}` } });
   });
   afterAll(() => system.close());
 
@@ -19,6 +19,11 @@ describe('API keys', () => {
     ['POST', '/jobs/email', EMAIL],
     ['GET', '/jobs/email?state=waiting', undefined],
     ['GET', '/alerts', undefined],
+    ['GET', '/metrics', undefined],
+    ['GET', '/docs', undefined],
+    ['GET', '/docs-json', undefined],
+    ['GET', '/admin/queues', undefined],
+    ['GET', '/admin/queues/api/queues', undefined],
     ['POST', '/ota-updates', { deviceUuid: 'DEV-1', firmwareVersion: '1', timeoutSeconds: 60 }],
   ];
 
@@ -38,6 +43,18 @@ describe('API keys', () => {
     const bearer = await system.http(method, path, body, { authorization: `Bearer ${KEY}` });
     const header = await system.http(method, path, body, { 'x-api-key': OTHER });
     for (const response of [bearer, header]) expect([200, 201, 202]).toContain(response.status);
+  });
+
+  it('leaves /health/* open on both apps', async () => {
+    expect((await system.http('GET', '/health/live')).status).toBe(200);
+    expect((await system.http('GET', '/health/ready')).status).toBe(200);
+    expect((await fetch(`${system.workerUrl}/health/ready`)).status).toBe(200);
+  });
+
+  it("protects the worker's /metrics with the same keys", async () => {
+    expect((await fetch(`${system.workerUrl}/metrics`)).status).toBe(401);
+    expect((await fetch(`${system.workerUrl}/metrics`, { headers: { 'x-api-key': KEY } })).status).toBe(200);
+    expect((await fetch(`${system.workerUrl}/metrics`, { headers: { authorization: `Bearer ${OTHER}` } })).status).toBe(200);
   });
 
   it('checks the key before anything else: an unknown route without a key is 401, not 404', async () => {
