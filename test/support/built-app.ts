@@ -3,27 +3,31 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * The apps compiled as `npm run build` compiles them (swc), into a folder of this test's own
  * under dist/, so a test can run a real process and send it signals.
  */
 export class BuiltApps {
-  private constructor(readonly outDir: string) {}
+  private constructor(
+    readonly root: string,
+    readonly outDir: string,
+  ) {}
 
-  static build(): BuiltApps {
+  /** Compiles the project at `root` (this one by default). */
+  static build(root = ROOT): BuiltApps {
     const outDir = `dist/test-${randomUUID().slice(0, 8)}`;
     execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'libs', '-d', outDir, '-q', '--ignore', '**/*.spec.ts'], {
-      cwd: ROOT,
+      cwd: root,
       stdio: 'inherit',
     });
-    return new BuiltApps(outDir);
+    return new BuiltApps(root, outDir);
   }
 
   start(app: 'producer' | 'worker', env: Record<string, string>): RunningApp {
     const child = spawn(process.execPath, [`${this.outDir}/apps/${app}/src/main.js`], {
-      cwd: ROOT,
+      cwd: this.root,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -31,7 +35,7 @@ export class BuiltApps {
   }
 
   remove(): void {
-    rmSync(`${ROOT}/${this.outDir}`, { recursive: true, force: true });
+    rmSync(`${this.root}/${this.outDir}`, { recursive: true, force: true });
   }
 }
 

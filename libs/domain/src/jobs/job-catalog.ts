@@ -6,8 +6,13 @@ import { OtaTimeoutJob } from './ota-timeout/ota-timeout.job.js';
 /**
  * Every job type the service knows. The producer accepts exactly these; a worker hosts those
  * whose processor modules it imports, and refuses to start if one is hosted twice.
+ * `npm run new:job -- <name>` adds to this list.
  */
-export const JOB_DEFINITIONS = [OtaTimeoutJob, AlertJob, EmailJob] as const;
+export const JOB_DEFINITIONS = [
+  OtaTimeoutJob,
+  AlertJob,
+  EmailJob,
+] as const;
 
 export type AnyJobDefinition = (typeof JOB_DEFINITIONS)[number];
 export type JobName = AnyJobDefinition['name'];
