@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { BuiltApps, ROOT, type RunningApp } from './support/built-app.js';
+import { freePort } from './support/free-port.js';
 import { deleteKeys, REDIS_URL } from './support/redis-keys.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -27,14 +27,6 @@ function treeDigest(dir: string): string {
   walk(dir);
   return hash.digest('hex');
 }
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** `npm run new:job` in a copy of this project: from nothing to a processed job. */
 describe('npm run new:job', () => {

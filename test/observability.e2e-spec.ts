@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort } from './support/free-port.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { TestSystem } from './support/test-system.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -46,17 +46,6 @@ async function metricsOf(base: string): Promise<Sample[]> {
   const response = await get(base, '/metrics');
   expect(response.status).toBe(200);
   return parseMetrics(response.text);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const lowAlert = (eventId: string) => ({
@@ -175,60 +164,8 @@ describe('health and metrics of the producer and the worker', () => {
  * Whether a Redis on `port` answers PING. A bare socket: an ioredis client whose connection was
  * refused leaves a 2 s disconnect timer behind, which keeps Jest from exiting.
  */
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let reply = '';
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString();
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
-}
-
-/** A redis-server of this test's own, in memory, to pause, kill and start again on one port. */
-class OwnRedis {
-  private child?: ChildProcess;
-
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    await waitFor(() => answersPing(this.port), { timeoutMs: 5_000, what: `redis-server on ${this.url}` });
-  }
-
-  signal(signal: NodeJS.Signals): void {
-    this.child?.kill(signal);
-  }
-
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || !this.running) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL'); // a paused (SIGSTOP) server dies of it too
-    await exited;
-  }
-}
-
 describe('readiness through a Redis outage', () => {
-  let redis: OwnRedis;
+  let redis: PrivateRedis;
   let system: TestSystem | undefined;
   const apps = () => [
     ['producer', system!.baseUrl],
@@ -246,7 +183,7 @@ describe('readiness through a Redis outage', () => {
   }
 
   beforeAll(async () => {
-    redis = new OwnRedis(await freePort());
+    redis = await PrivateRedis.create();
     await redis.start();
     system = await TestSystem.start({ worker: true, env: { REDIS_URL: redis.url } });
   });
@@ -258,7 +195,7 @@ describe('readiness through a Redis outage', () => {
       else await redis.start();
       await system?.close();
     } finally {
-      await redis.kill();
+      await redis.stop();
     }
   });
 
@@ -288,7 +225,7 @@ describe('readiness through a Redis outage', () => {
   });
 
   it('answers 503 within 2 s once Redis is gone, and 200 again after it restarts, without an app restart', async () => {
-    await redis.kill();
+    await redis.stop();
     for (const [app, base] of apps()) {
       const ready = await get(base, '/health/ready');
       expect({ app, status: ready.status }).toEqual({ app, status: 503 });

@@ -1,17 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './free-port.js';
 
 /** A redis-server of the test's own (in memory), to stop and start again: outages on demand. */
 export class PrivateRedis {
@@ -27,9 +16,13 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Starts the server unless it runs already, and waits until it answers. */
   async start(): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
+    if (this.running) return;
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
@@ -49,11 +42,16 @@ export class PrivateRedis {
     }
   }
 
+  /** SIGSTOP freezes the server (it accepts connections but never answers); SIGCONT thaws it. */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || !this.running) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    child.kill('SIGKILL'); // a frozen (SIGSTOP) server dies of it too
     await exited;
     this.child = undefined;
   }

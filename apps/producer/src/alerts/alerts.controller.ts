@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { AlertRepository, AlertType, IDENTIFIER_PATTERN, IsIdentifier, Severity, type AlertRecord } from '@app/domain';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { ApiErrors } from '../docs/api-errors.js';
+import { QueryInt } from '../http/query-int.decorator.js';
 
 export class ListAlertsQuery {
   @ApiPropertyOptional({ type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN.source, description: 'Only this device.' })
@@ -11,12 +11,7 @@ export class ListAlertsQuery {
   @IsIdentifier()
   deviceUuid?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @QueryInt(1, 1000, 50)
   limit: number = 50;
 }
 

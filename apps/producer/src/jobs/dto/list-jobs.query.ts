@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { QueryInt } from '../../http/query-int.decorator.js';
 import { JOB_STATES, type JobState } from '../job-view.js';
 
 export class ListJobsQuery {
@@ -10,18 +10,9 @@ export class ListJobsQuery {
   @IsIn(JOB_STATES)
   state?: JobState;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInt(0, undefined, 0)
   offset: number = 0;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @QueryInt(1, 1000, 50)
   limit: number = 50;
 }
