@@ -69,6 +69,36 @@ describe('API keys', () => {
   });
 });
 
+describe('what REST callers may choose', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start();
+  });
+  afterAll(() => system.close());
+
+  it.each([
+    ['attempts', 50],
+    ['backoff', { type: 'fixed', delay: 1 }],
+    ['jobId', 'mine'],
+    ['removeOnComplete', false],
+    ['removeOnFail', false],
+    ['opts', { attempts: 50 }],
+  ])('refuses %s (only delayMs, priority and Idempotency-Key are theirs)', async (field, value) => {
+    const response = await system.http('POST', '/jobs/email', { ...EMAIL, [field]: value });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toContain(`property ${field} should not exist`);
+    const batch = await system.http('POST', '/jobs/email/batch', { jobs: [{ ...EMAIL, [field]: value }] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.message).toContain(`property jobs.0.${field} should not exist`);
+  });
+
+  it('keeps the job type\'s own retry policy on every job', async () => {
+    const posted = await system.http('POST', '/jobs/email', { ...EMAIL, delayMs: 60_000, priority: 3 });
+    const job = await system.http('GET', `/jobs/email/${posted.body.id}`);
+    expect(job.body.maxAttempts).toBe(5);
+  });
+});
+
 describe('rate limit', () => {
   let system: TestSystem;
   beforeAll(async () => {

@@ -56,7 +56,10 @@ describe('worker process: graceful shutdown', () => {
       expect(delivered).toBeDefined();
       expect(exit.at).toBeGreaterThanOrEqual(delivered!.receivedAt);
       expect(await (await queue.getJob(job.id!))!.getState()).toBe('completed');
-      expect(worker.logs.some((l) => l.message?.msg === 'job completed' && l.message.jobId === job.id)).toBe(true);
+      const line = worker.logs.find((l) => l.message?.msg === 'job completed' && l.message.jobId === job.id);
+      expect(line?.message).toMatchObject({ job: 'email', attempt: 1, maxAttempts: 1, durationMs: expect.any(Number) });
+      // Payloads stay out of the logs: they hold addresses and message bodies.
+      expect(worker.output).not.toContain(to);
     } finally {
       await queue.close();
     }
