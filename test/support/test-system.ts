@@ -111,6 +111,9 @@ export class TestSystem {
     await this.worker?.close();
     await this.producer?.close();
     await deleteKeys(this.redis, `${this.config.queuePrefix}:*`);
+    // A queue closed while still starting writes its `meta` key a moment later: sweep again.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await deleteKeys(this.redis, `${this.config.queuePrefix}:*`);
     this.redis.disconnect();
   }
 }
