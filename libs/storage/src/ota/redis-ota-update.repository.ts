@@ -39,7 +39,7 @@ export class RedisOtaUpdateRepository extends OtaUpdateRepository {
 
   async get(eventId: string): Promise<OtaUpdate | undefined> {
     const raw = await this.redis.get(this.key(eventId));
-    return raw === null ? undefined : (JSON.parse(raw) as OtaUpdate);
+    return raw === null ? undefined : normalise(JSON.parse(raw) as OtaUpdate);
   }
 
   async finish(eventId: string, status: Exclude<OtaStatus, OtaStatus.InProgress>, at: Date): Promise<OtaTransition> {
@@ -56,7 +56,8 @@ export class RedisOtaUpdateRepository extends OtaUpdateRepository {
   }
 }
 
-/** Redis' cjson turns a JSON null into a sentinel on the way back: keep the record's shape. */
+/** Redis' cjson reorders fields and may drop a null: give the record back its shape. */
 function normalise(update: OtaUpdate): OtaUpdate {
-  return { ...update, finishedAt: update.finishedAt ?? null };
+  const { eventId, deviceUuid, firmwareVersion, status, startedAt, deadline, finishedAt } = update;
+  return { eventId, deviceUuid, firmwareVersion, status, startedAt, deadline, finishedAt: finishedAt ?? null };
 }
