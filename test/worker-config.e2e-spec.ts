@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
-import { EmailJob, type EmailPayload } from '@app/domain';
+import { defineJob, EmailJob, EmailPayload as EmailPayloadClass, type EmailPayload } from '@app/domain';
 import { MailModule } from '@app/mail';
 import { EmailHandler, type EmailResult } from '@app/workflow';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
@@ -93,6 +93,21 @@ class SecondEmailProcessor extends JobProcessorHost<EmailPayload, EmailResult> {
   }
 }
 
+/** A job type declared outside JOB_DEFINITIONS: the producer would never accept it. */
+const UndeclaredJob = defineJob({
+  name: 'undeclared',
+  payload: EmailPayloadClass,
+  description: 'not in the catalog',
+  retry: { attempts: 1, backoff: { delayMs: 0, maxDelayMs: 0, jitter: 0 } },
+});
+
+@JobProcessor(UndeclaredJob)
+class UndeclaredProcessor extends JobProcessorHost<EmailPayload, EmailResult> {
+  constructor(handler: EmailHandler) {
+    super(UndeclaredJob, handler);
+  }
+}
+
 @Processor('email')
 class PlainProcessor extends WorkerHost {
   async process(): Promise<void> {}
@@ -101,6 +116,7 @@ class PlainProcessor extends WorkerHost {
 describe('start-up checks', () => {
   it.each([
     ['a job type hosted twice', SecondEmailProcessor, /job type email is hosted by more than one processor: EmailProcessor, SecondEmailProcessor/],
+    ['a processor of an undeclared job type', UndeclaredProcessor, /UndeclaredProcessor processes "undeclared", which is not a declared job type/],
     ['a processor that is not a JobProcessorHost', PlainProcessor, /PlainProcessor processes queue "email" but does not extend JobProcessorHost/],
   ])('refuses %s, naming it', async (_label, extra, message) => {
     @Module({ imports: [MailModule], providers: [EmailHandler, extra] })
