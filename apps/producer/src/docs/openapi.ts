@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { APP_CONFIG, envNameOf, type AppConfig } from '@app/config';
 import { JOB_DEFINITIONS, type AnyJobDefinition, type JobDefinition } from '@app/domain';
+import { isPublicPath } from '@app/http';
 import { effectiveRetryPolicy } from '@app/storage';
 import {
   DocumentBuilder,
@@ -188,7 +189,7 @@ function applyCrossCuttingRules(document: OpenAPIObject): void {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (!operation) continue;
-      if (path === '/health' || path.startsWith('/health/')) {
+      if (isPublicPath(path)) {
         operation.security = [];
         continue;
       }

@@ -82,10 +82,10 @@ export class JobsController {
       throw new BadRequestException(['Idempotency-Key must be 1..128 characters of [A-Za-z0-9._-]']);
     }
     const job = await this.jobs.enqueue(definition, body, idempotencyKey);
-    const view = await this.jobs.get(definition, job.id).catch(() => undefined);
+    const state = await this.jobs.state(definition, job.id);
     reply.header('location', `/jobs/${definition.name}/${encodeURIComponent(job.id)}`);
     if (!job.created) reply.status(HttpStatus.OK);
-    return { id: job.id, name: job.name, state: view?.state ?? 'waiting' };
+    return { id: job.id, name: job.name, state };
   }
 
   @Post(':name/batch')

@@ -50,7 +50,13 @@ export class JobsService {
   }
 
   async enqueue(definition: AnyJobDefinition, dto: EnqueueJobDto, idempotencyKey?: string): Promise<EnqueuedJob> {
-    const payload = this.parse(definition, dto.data, 'data.');
+    let payload: JobPayload<JobName>;
+    try {
+      payload = parse(definition, dto.data);
+    } catch (error) {
+      if (error instanceof PayloadValidationError) throw new BadRequestException(error.withPrefix('data.'));
+      throw error;
+    }
     return this.producer.enqueue(definition.name, payload, {
       delayMs: dto.delayMs,
       priority: dto.priority,
@@ -63,10 +69,10 @@ export class JobsService {
     const problems: string[] = [];
     const payloads = items.map((item, i) => {
       try {
-        return this.parse(definition, item.data, `jobs.${i}.data.`);
+        return parse(definition, item.data);
       } catch (error) {
-        if (!(error instanceof BadRequestException)) throw error;
-        problems.push(...(error.getResponse() as { message: string[] }).message);
+        if (!(error instanceof PayloadValidationError)) throw error;
+        problems.push(...error.withPrefix(`jobs.${i}.data.`));
         return undefined;
       }
     });
@@ -122,14 +128,9 @@ export class JobsService {
     }
   }
 
-  /** The payload, or a 400 naming each offending field under `prefix`. */
-  private parse(definition: AnyJobDefinition, data: unknown, prefix: string): JobPayload<JobName> {
-    try {
-      return parsePayload(definition as JobDefinition, data) as JobPayload<JobName>;
-    } catch (error) {
-      if (error instanceof PayloadValidationError) throw new BadRequestException(error.withPrefix(prefix));
-      throw error;
-    }
+  /** The job's state alone (one Redis call), as reported right after enqueueing. */
+  async state(definition: AnyJobDefinition, id: string): Promise<JobState> {
+    return toJobState(await this.queues.get(definition.name).getJobState(id));
   }
 
   private async find(definition: AnyJobDefinition, id: string): Promise<Job> {
@@ -138,3 +139,7 @@ export class JobsService {
     return job;
   }
 }
+
+/** The REST path names the job type at run time, so the payload type is the union of all. */
+const parse = (definition: AnyJobDefinition, data: unknown): JobPayload<JobName> =>
+  parsePayload(definition as JobDefinition, data) as JobPayload<JobName>;
