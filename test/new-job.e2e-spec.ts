@@ -113,7 +113,7 @@ describe('npm run new:job', () => {
       producer = apps.start('producer', env);
       baseUrl = `http://127.0.0.1:${port}`;
       await worker.waitForOutput(/registered device-reboot -> DeviceRebootProcessor \(concurrency 10, attempts 3/);
-      await producer.waitForOutput(/Nest application successfully started/);
+      await producer.waitForOutput(new RegExp(`listening on port ${port}`));
 
       const posted = await fetch(`${baseUrl}/jobs/${NAME}`, {
         method: 'POST',

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/config';
+import { listenOn } from '@app/http';
 import { createWorkerApp } from './worker.app.js';
 
 const config = loadConfigOrExit();
 const app = await createWorkerApp(config);
-await app.listen(config.workerHttpPort, '0.0.0.0');
+await listenOn(app, config.workerHttpPort);
