@@ -16,7 +16,9 @@ function scrape(queues: ReturnType<typeof queueOf>[], status: Redis['status'] = 
 }
 
 describe('QueueMetrics', () => {
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('reports every queue in every state at scrape time', async () => {
     let waiting = 3;
