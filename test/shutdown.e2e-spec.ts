@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BuiltApps } from './support/built-app.js';
+import { PrivateRedis } from './support/private-redis.js';
 import { SmtpPeer } from './support/smtp-peer.js';
 import { deleteKeys, REDIS_URL } from './support/redis-keys.js';
 import { waitFor } from './support/wait-for.js';
@@ -80,6 +81,44 @@ describe('worker process: graceful shutdown', () => {
       await queue.close();
     }
   }, 30_000);
+
+  it('logs each Redis outage once as JSON, and exits 0 on SIGTERM while Redis is down', async () => {
+    const privateRedis = await PrivateRedis.create();
+    await privateRedis.start();
+    const worker = apps.start('worker', {
+      REDIS_URL: privateRedis.url,
+      QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+      WORKER_HTTP_PORT: '0',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+    });
+    const refused = () => worker.output.split('\n').filter((line) => line.includes('ECONNREFUSED'));
+    try {
+      await worker.waitForOutput(/listening on port/);
+      await privateRedis.stop();
+      await waitFor(() => refused().length === 1, { what: 'the outage to be logged' });
+      await privateRedis.start();
+      await worker.waitForOutput(/connection ready again, [\d.]+ s after the first error/);
+
+      // Down again, long enough for ioredis to retry many times over, then stopped.
+      await privateRedis.stop();
+      await waitFor(() => refused().length === 2, { what: 'the second outage to be logged' });
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const signalledAt = Date.now();
+      worker.child.kill('SIGTERM');
+      const exit = await worker.exited;
+
+      expect(exit.code).toBe(0);
+      expect(exit.at - signalledAt).toBeLessThan(2_000 + 3_000);
+      // One line per outage, every line JSON: no stack trace per reconnect attempt on stderr.
+      expect(refused()).toHaveLength(2);
+      expect(JSON.parse(refused()[0])).toMatchObject({ level: 'error', context: 'Redis' });
+      const lines = worker.output.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.filter((line) => !line.startsWith('{'))).toEqual([]);
+    } finally {
+      if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+      await privateRedis.stop();
+    }
+  }, 40_000);
 
   it('refuses to start with a bad configuration value: exit 1, naming the variable', async () => {
     const worker = apps.start('worker', { REDIS_URL, WORKER_QUEUES: 'email,nope' });

@@ -37,7 +37,9 @@ export class PrivateRedis {
         if (Date.now() > deadline) throw new Error(`redis-server did not come up on ${this.url}`);
         await new Promise((r) => setTimeout(r, 50));
       } finally {
-        probe.disconnect();
+        // An ended probe (refused) must not be disconnected again: ioredis would arm a 2 s timer
+        // for a socket that has closed already, and keep the test process alive for it.
+        if (probe.status !== 'end') probe.disconnect();
       }
     }
   }

@@ -6,4 +6,6 @@ export * from './queues/job-options.js';
 export * from './queues/job-producer.js';
 export * from './queues/job-queues.js';
 export * from './redis/redis-connection.js';
+export * from './redis/redis-error-log.js';
+export * from './redis/within.js';
 export * from './storage.module.js';

@@ -5,7 +5,8 @@ import { AlertRepository, JOB_DEFINITIONS, JobEnqueuer, OtaUpdateRepository } fr
 import type { Redis } from 'ioredis';
 import { RedisAlertRepository } from './alerts/redis-alert.repository.js';
 import { RedisOtaUpdateRepository } from './ota/redis-ota-update.repository.js';
-import { createRedisConnection, REDIS_CONNECTION, waitUntilReady, type ConnectionRole } from './redis/redis-connection.js';
+import { closeRedis, createRedisConnection, REDIS_CONNECTION, waitUntilReady, type ConnectionRole } from './redis/redis-connection.js';
+import { RedisErrorLog } from './redis/redis-error-log.js';
 import { JobProducer } from './queues/job-producer.js';
 import { JobQueues } from './queues/job-queues.js';
 
@@ -20,8 +21,13 @@ export class StorageModule implements OnApplicationBootstrap, OnApplicationShutd
   static forRoot(options: { role: ConnectionRole }): DynamicModule {
     const connection = {
       provide: REDIS_CONNECTION,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createRedisConnection(config.redisUrl, options.role),
+      inject: [APP_CONFIG, RedisErrorLog],
+      useFactory: (config: AppConfig, errorLog: RedisErrorLog) => {
+        const redis = createRedisConnection(config.redisUrl, options.role);
+        errorLog.watch('connection', redis);
+        redis.on('ready', () => errorLog.ready());
+        return redis;
+      },
     };
     return {
       module: StorageModule,
@@ -34,6 +40,7 @@ export class StorageModule implements OnApplicationBootstrap, OnApplicationShutd
         BullModule.registerQueue(...JOB_DEFINITIONS.map(({ name }) => ({ name }))),
       ],
       providers: [
+        RedisErrorLog,
         connection,
         JobQueues,
         JobProducer,
@@ -41,7 +48,7 @@ export class StorageModule implements OnApplicationBootstrap, OnApplicationShutd
         { provide: AlertRepository, useClass: RedisAlertRepository },
         { provide: OtaUpdateRepository, useClass: RedisOtaUpdateRepository },
       ],
-      exports: [BullModule, REDIS_CONNECTION, JobQueues, JobProducer, JobEnqueuer, AlertRepository, OtaUpdateRepository],
+      exports: [BullModule, REDIS_CONNECTION, RedisErrorLog, JobQueues, JobProducer, JobEnqueuer, AlertRepository, OtaUpdateRepository],
     };
   }
 
@@ -57,6 +64,6 @@ export class StorageModule implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     // BullMQ does not close a connection it was handed; workers are closed by now.
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }

@@ -1,6 +1,7 @@
-import { WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger } from '@nestjs/common';
 import { parsePayload, PayloadValidationError, PermanentJobError, type JobDefinition } from '@app/domain';
+import { RedisErrorLog } from '@app/storage';
 import type { AttemptContext, JobHandler } from '@app/workflow';
 import { UnrecoverableError, type Job } from 'bullmq';
 
@@ -14,6 +15,8 @@ export const INVALID_PAYLOAD = 'invalid payload:';
  */
 export abstract class JobProcessorHost<P extends object, R> extends WorkerHost {
   private readonly logger = new Logger(this.constructor.name);
+  // A property, so processors' constructors stay `super(definition, handler)`.
+  @Inject(RedisErrorLog) private readonly errorLog!: RedisErrorLog;
 
   protected constructor(
     readonly definition: JobDefinition<string, P>,
@@ -47,6 +50,12 @@ export abstract class JobProcessorHost<P extends object, R> extends WorkerHost {
       });
       throw failure;
     }
+  }
+
+  /** The worker's own errors (lost connection, lock renewal): one JSON line, not a stack trace per retry. */
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.errorLog.report(`worker ${this.definition.name}`, error);
   }
 
   private parse(data: unknown): P {

@@ -11,8 +11,9 @@ import { DiscoveryService } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { findJobDefinition, type JobName } from '@app/domain';
 import { WORKER_OBSERVER, type WorkerObserver } from '@app/observability';
-import { effectiveRetryPolicy } from '@app/storage';
+import { effectiveRetryPolicy, REDIS_CONNECTION } from '@app/storage';
 import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { JobProcessorHost } from './job-processor.host.js';
 
 /** A worker app whose processors do not match the declared job types. */
@@ -32,6 +33,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS_CONNECTION) private readonly redis: Redis,
     @Optional() @Inject(WORKER_OBSERVER) private readonly observer?: WorkerObserver,
   ) {}
 
@@ -82,7 +84,9 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
       // Their locks lapse and another worker picks these jobs up again: nothing is lost.
       this.logger.warn('shutdown timeout reached: abandoning active jobs');
     }
-    await Promise.all(this.workers.map((worker) => worker.close(outcome === 'timeout')));
+    // A graceful close sends QUIT, which waits for Redis; while it is away, only a forced close ends.
+    const force = outcome === 'timeout' || this.redis.status !== 'ready';
+    await Promise.all(this.workers.map((worker) => worker.close(force)));
     this.workers = [];
   }
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { REDIS_CONNECTION } from '@app/storage';
+import { REDIS_CONNECTION, within } from '@app/storage';
 import type { Redis } from 'ioredis';
-import { within } from '../within.js';
 
 /** How long Redis has to answer PING for the app to be ready. */
 export const REDIS_PING_TIMEOUT_MS = 1_000;

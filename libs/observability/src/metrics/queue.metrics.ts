@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { JobQueues, REDIS_CONNECTION } from '@app/storage';
+import { JobQueues, REDIS_CONNECTION, within } from '@app/storage';
 import { Gauge, type Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
-import { within } from '../within.js';
 import { METRICS_REGISTRY } from './metrics-registry.js';
 
 /** The states `queue_jobs` reports, as `GET /jobs` counts them. */
