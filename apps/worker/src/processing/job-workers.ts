@@ -11,7 +11,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { findJobDefinition, type JobName } from '@app/domain';
 import { WORKER_OBSERVER, type WorkerObserver } from '@app/observability';
-import { effectiveRetryPolicy, REDIS_CONNECTION } from '@app/storage';
+import { effectiveRetryPolicy, REDIS_CONNECTION, within } from '@app/storage';
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobProcessorHost } from './job-processor.host.js';
@@ -75,17 +75,16 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     this.logger.log(`${signal ?? 'shutdown'}: taking no new jobs, waiting up to ${timeoutMs}ms for active ones`);
     // pause() stops fetching and waits for active jobs without committing to close(): BullMQ
     // keeps the first close() call, so a later close(true) could not cut a hanging job short.
-    const drained = Promise.all(this.workers.map((worker) => worker.pause()));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const outcome = await Promise.race([drained.then(() => 'drained' as const), timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
+    const drained = await within(Promise.all(this.workers.map((worker) => worker.pause())), timeoutMs, 'active jobs').then(
+      () => true,
+      () => false,
+    );
+    if (!drained) {
       // Their locks lapse and another worker picks these jobs up again: nothing is lost.
       this.logger.warn('shutdown timeout reached: abandoning active jobs');
     }
     // A graceful close sends QUIT, which waits for Redis; while it is away, only a forced close ends.
-    const force = outcome === 'timeout' || this.redis.status !== 'ready';
+    const force = !drained || this.redis.status !== 'ready';
     await Promise.all(this.workers.map((worker) => worker.close(force)));
     this.workers = [];
   }
