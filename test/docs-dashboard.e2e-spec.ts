@@ -36,6 +36,8 @@ const CONTRACT_ROUTES = [
 
 const SCHEMA_REF = '#/components/schemas/';
 
+const ALERT = { eventId: 'EVT-1', deviceUuid: 'DEV-1', alertType: 'other', severity: 'low', message: 'on the board' };
+
 /** Every route of every controller the running producer has, read from Nest's own metadata. */
 function controllerRoutes(system: TestSystem): string[] {
   const app = system.producer!;
@@ -361,6 +363,43 @@ describe('API documentation and queue dashboard', () => {
       expect(email.jobs.map((j: any) => j.id)).toContain(posted.body.id);
       // The job lives under this test's prefix, not BullMQ's default "bull".
       expect(await system.redis.exists(`${system.config.queuePrefix}:email:${posted.body.id}`)).toBe(1);
+    });
+
+    it('lets an operator act on jobs: promote moves a delayed job on', async () => {
+      const posted = await system.http('POST', '/jobs/alert', { data: ALERT, delayMs: 600_000 });
+      expect(posted.status).toBe(202);
+      const promoted = await system.http('PUT', '/admin/queues/api/queues/alert/promote');
+      expect(promoted.status).toBe(200);
+      expect((await system.http('GET', `/jobs/alert/${posted.body.id}`)).body.state).toBe('waiting');
+    });
+
+    describe('with DASHBOARD_READ_ONLY=true', () => {
+      let readOnly: TestSystem;
+      beforeAll(async () => {
+        readOnly = await TestSystem.start({ env: { DASHBOARD_READ_ONLY: 'true' } });
+      });
+      afterAll(() => readOnly.close());
+
+      it('shows every queue as read-only and refuses every action, changing nothing', async () => {
+        const listed = await readOnly.http('GET', '/admin/queues/api/queues');
+        expect(listed.status).toBe(200);
+        expect(listed.body.queues.map((q: any) => q.readOnlyMode)).toEqual(JOB_DEFINITIONS.map(() => true));
+
+        const posted = await readOnly.http('POST', '/jobs/alert', { data: ALERT, delayMs: 600_000 });
+        expect(posted.status).toBe(202);
+        for (const [method, path, body] of [
+          ['PUT', '/admin/queues/api/queues/alert/promote'],
+          ['PUT', '/admin/queues/api/queues/alert/clean/delayed'],
+          ['PUT', '/admin/queues/api/queues/alert/empty'],
+          ['PUT', '/admin/queues/api/queues/alert/obliterate'],
+          ['POST', '/admin/queues/api/queues/alert/add', { name: 'alert', data: ALERT }],
+        ] as Array<[string, string, unknown?]>) {
+          expect({ path, status: (await readOnly.http(method, path, body)).status }).toEqual({ path, status: 405 });
+        }
+        expect((await readOnly.http('GET', `/jobs/alert/${posted.body.id}`)).body.state).toBe('delayed');
+        const counts = (await readOnly.http('GET', '/jobs')).body.jobTypes.find((t: any) => t.name === 'alert').counts;
+        expect(counts).toMatchObject({ delayed: 1, waiting: 0 });
+      });
     });
 
     it.each(JOB_DEFINITIONS.map((d) => [d.name, d.payload.name] as const))(

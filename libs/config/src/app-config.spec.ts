@@ -31,10 +31,20 @@ describe('loadConfig', () => {
       smtpUrl: 'smtp://127.0.0.1:1025',
       emailFrom: 'jobs@localhost',
       logLevel: 'info',
+      dashboardReadOnly: false,
     });
     // "unset" and "all" in the contract: no value at all.
     expect(config.workerQueues).toBeUndefined();
     expect(config.alertEmailTo).toBeUndefined();
+  });
+
+  it.each([
+    ['1', true],
+    ['TRUE', true],
+    ['0', false],
+    ['false', false],
+  ])('reads DASHBOARD_READ_ONLY=%s as %s', (raw, expected) => {
+    expect(loadConfig({ DASHBOARD_READ_ONLY: raw }).dashboardReadOnly).toBe(expected);
   });
 
   it('treats empty and blank values as unset', () => {
@@ -62,6 +72,7 @@ describe('loadConfig', () => {
       EMAIL_FROM: 'noreply@example.com',
       ALERT_EMAIL_TO: 'oncall@example.com',
       LOG_LEVEL: 'DEBUG',
+      DASHBOARD_READ_ONLY: 'true',
     });
     expect(config).toMatchObject({
       redisUrl: 'rediss://:secret@redis.example.com:6380/2',
@@ -77,6 +88,7 @@ describe('loadConfig', () => {
       emailFrom: 'noreply@example.com',
       alertEmailTo: 'oncall@example.com',
       logLevel: 'debug',
+      dashboardReadOnly: true,
     });
   });
 
@@ -170,6 +182,7 @@ describe('loadConfig', () => {
       ['ALERT_EMAIL_TO', { ALERT_EMAIL_TO: 'not-an-address' }],
       ['ALERT_EMAIL_TO', { ALERT_EMAIL_TO: 'Ops <ops@example.com>' }],
       ['EMAIL_FROM', { EMAIL_FROM: 'jobs at example.com' }],
+      ['DASHBOARD_READ_ONLY', { DASHBOARD_READ_ONLY: 'yes' }],
     ] as Array<[string, Record<string, string>]>)('%s in %j', (variable, env) => {
       const error = configErrorOf(env);
       expect(error.variable).toBe(variable);

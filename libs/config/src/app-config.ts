@@ -29,6 +29,8 @@ export interface AppConfig {
   readonly emailFrom: string;
   readonly alertEmailTo?: string;
   readonly logLevel: LogLevel;
+  /** Bull Board shows queues and jobs but refuses retry, promote, clean, pause and the like. */
+  readonly dashboardReadOnly: boolean;
 }
 
 /** A configuration value is wrong; the message names the variable. */
@@ -76,6 +78,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
     }
     return raw;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = read(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw new ConfigError(name, `must be true, false, 1 or 0, got "${raw}"`);
   };
   const email = (name: string, options: { requireTld: boolean }): string | undefined => {
     const raw = read(name);
@@ -146,6 +155,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     emailFrom: email('EMAIL_FROM', { requireTld: false }) ?? 'jobs@localhost',
     alertEmailTo: email('ALERT_EMAIL_TO', { requireTld: true }),
     logLevel: logLevel as LogLevel,
+    dashboardReadOnly: bool('DASHBOARD_READ_ONLY', false),
   };
 }
 

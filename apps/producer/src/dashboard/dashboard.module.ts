@@ -1,8 +1,9 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
-import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JOB_DEFINITIONS } from '@app/domain';
 import { JobQueues } from '@app/storage';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,7 @@ export class DashboardModule implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly queues: JobQueues,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** After every `onModuleInit` (JobQueues fills in there) and before the server listens. */
@@ -40,12 +42,14 @@ export class DashboardModule implements OnApplicationBootstrap {
           new BullMQAdapter(this.queues.get(definition.name), {
             description: definition.description,
             jobDataSchema: standalonePayloadSchema(schemas, definition.name),
+            readOnlyMode: this.config.dashboardReadOnly,
           }),
       ),
       serverAdapter,
       options: { uiConfig: { boardTitle: 'iot-jobs' } },
     });
     void fastify.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
-    this.logger.log(`Bull Board at ${DASHBOARD_PATH} over ${JOB_DEFINITIONS.length} queues`);
+    const mode = this.config.dashboardReadOnly ? 'read-only' : 'read-write';
+    this.logger.log(`Bull Board at ${DASHBOARD_PATH} over ${JOB_DEFINITIONS.length} queues (${mode})`);
   }
 }
