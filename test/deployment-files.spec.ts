@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 
 // No Docker engine runs where the tests do: these check the files say what users rely on.
@@ -60,6 +63,26 @@ describe('Dockerfile', () => {
     expect(stages.every((stage) => stage.startsWith('node:${NODE_VERSION}'))).toBe(true);
   });
 
+  it('keeps every package the apps import at run time in "dependencies" (the image prunes the rest)', () => {
+    const root = new URL('..', import.meta.url);
+    const manifest = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+    const sources = ['apps', 'libs'].flatMap((dir) =>
+      readdirSync(new URL(dir, root), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+        .map((file) => readFileSync(new URL(`${dir}/${file}`, root), 'utf8')),
+    );
+    // Value imports and re-exports; `import type` is erased by the compiler.
+    const specifier = /^\s*(?:(?:import|export)\s+(?!type\s)[^;]*?\sfrom\s+|import\s+)'([^'.][^']*)'/gm;
+    const packages = new Set(
+      sources
+        .flatMap((source) => [...source.matchAll(specifier)].map((match) => match[1]))
+        .filter((name) => !name.startsWith('node:') && !name.startsWith('@app/'))
+        .map((name) => name.split('/').slice(0, name.startsWith('@') ? 2 : 1).join('/')),
+    );
+    expect(packages.size).toBeGreaterThan(10);
+    expect([...packages].filter((name) => !(name in manifest.dependencies))).toEqual([]);
+  });
+
   it('ships production dependencies only and runs as a non-root user', () => {
     const runtime = stages[stages.length - 1];
     expect(dockerfile).toMatch(/npm prune --omit=dev/);
@@ -69,5 +92,49 @@ describe('Dockerfile', () => {
 
   it('execs node so SIGTERM reaches the app', () => {
     expect(dockerfile).toMatch(/CMD \[.*exec node .*dist\/apps\/\$\{APP\}\/src\/main\.js/);
+  });
+
+  describe('HEALTHCHECK, run as Docker would run it against an HTTP server', () => {
+    const instruction = /^HEALTHCHECK (.*?)CMD (\[.*\])$/m.exec(dockerfile.replaceAll('\\\n', ''));
+    const [command, ...args] = JSON.parse(instruction?.[2] ?? '[]') as string[];
+    let readyStatus = 200;
+    const paths: string[] = [];
+    const server: Server = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(request.url === '/health/ready' ? readyStatus : 404).end();
+    });
+    let port = 0;
+
+    beforeAll(async () => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    /** The check's exit code, with the container's environment. */
+    const check = (env: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const child = execFile(command === 'node' ? process.execPath : command, args, { env, timeout: 5_000 });
+        child.on('exit', (code) => resolve(code ?? -1));
+      });
+
+    it('is declared with a timeout, as a node command', () => {
+      expect(instruction?.[1]).toMatch(/--timeout=\d+s/);
+      expect(command).toBe('node');
+    });
+
+    it("asks the producer's PORT, or the worker's WORKER_HTTP_PORT, for /health/ready", async () => {
+      readyStatus = 200;
+      paths.length = 0;
+      expect(await check({ APP: 'producer', PORT: String(port), WORKER_HTTP_PORT: '1' })).toBe(0);
+      expect(await check({ APP: 'worker', PORT: '1', WORKER_HTTP_PORT: String(port) })).toBe(0);
+      expect(paths).toEqual(['/health/ready', '/health/ready']);
+    });
+
+    it('fails while the app is not ready, or not answering', async () => {
+      readyStatus = 503;
+      expect(await check({ APP: 'producer', PORT: String(port) })).toBe(1);
+      expect(await check({ APP: 'worker', WORKER_HTTP_PORT: '1' })).toBe(1);
+    });
   });
 });
