@@ -7,8 +7,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '@app/config';
 import { Redis } from 'ioredis';
 import { deleteKeys, REDIS_URL } from './redis-keys.js';
-import { configureProducerApp, PRODUCER_APP_OPTIONS, producerAdapter } from '../../apps/producer/src/producer.app.js';
-import { ProducerModule } from '../../apps/producer/src/producer.module.js';
+import { createProducerApp } from '../../apps/producer/src/producer.app.js';
 import { configureWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 
@@ -49,15 +48,9 @@ export class TestSystem {
     return system;
   }
 
+  /** The producer exactly as `main.ts` boots it (NestFactory, not a testing module). */
   async startProducer(): Promise<void> {
-    const moduleRef = await Test.createTestingModule({ imports: [ProducerModule.forRoot(this.config)] }).compile();
-    moduleRef.useLogger(false);
-    this.producer = configureProducerApp(
-      moduleRef.createNestApplication<NestFastifyApplication>(producerAdapter(this.config), {
-        ...PRODUCER_APP_OPTIONS,
-        logger: false,
-      }),
-    );
+    this.producer = await createProducerApp(this.config, { logger: false });
     await this.producer.listen(0, '127.0.0.1');
     const { port } = this.producer.getHttpServer().address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${port}`;
@@ -69,7 +62,7 @@ export class TestSystem {
       Test.createTestingModule({ imports: [WorkerModule.forRoot(this.config), ...extraImports] }),
     ).compile();
     moduleRef.useLogger(false);
-    this.worker = configureWorkerApp(
+    this.worker = await configureWorkerApp(
       moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }),
     );
     await this.worker.listen(0, '127.0.0.1');

@@ -25,8 +25,8 @@ export function producerAdapter(config: AppConfig): FastifyAdapter {
 export const PRODUCER_APP_OPTIONS: NestApplicationOptions = { bodyParser: false, abortOnError: false };
 
 /** Pipes, filters and hooks of the producer; tests that swap providers call this too. */
-export function configureProducerApp(app: NestFastifyApplication): NestFastifyApplication {
-  secureHttpApp(app, app.get(APP_CONFIG), { rateLimitStore: app.get(REDIS_CONNECTION) });
+export async function configureProducerApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  await secureHttpApp(app, app.get(APP_CONFIG), { rateLimitStore: app.get(REDIS_CONNECTION) });
   // Fastify also parses text/plain; this API speaks JSON only, so anything else is a 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   app.useGlobalPipes(
@@ -48,12 +48,14 @@ export function configureProducerApp(app: NestFastifyApplication): NestFastifyAp
   return app;
 }
 
-/** Builds the producer HTTP app as `main.ts` runs it. */
-export async function createProducerApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(
-    ProducerModule.forRoot(config),
-    producerAdapter(config),
-    { ...PRODUCER_APP_OPTIONS, logger: createAppLogger(config.logLevel) },
-  );
+/** Builds the producer HTTP app as `main.ts` runs it (tests pass `logger: false`). */
+export async function createProducerApp(
+  config: AppConfig,
+  options: Pick<NestApplicationOptions, 'logger'> = { logger: createAppLogger(config.logLevel) },
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(ProducerModule.forRoot(config), producerAdapter(config), {
+    ...PRODUCER_APP_OPTIONS,
+    ...options,
+  });
   return configureProducerApp(app);
 }

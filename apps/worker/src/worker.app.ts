@@ -5,9 +5,9 @@ import { createAppLogger, secureHttpApp } from '@app/http';
 import { WorkerModule } from './worker.module.js';
 
 /** Hooks of the worker; tests that swap providers call this too. */
-export function configureWorkerApp(app: NestFastifyApplication): NestFastifyApplication {
+export async function configureWorkerApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   // /metrics follows the producer's API_KEYS rule; /health/* stays open.
-  secureHttpApp(app, app.get(APP_CONFIG));
+  await secureHttpApp(app, app.get(APP_CONFIG));
   // On SIGTERM/SIGINT: stop taking jobs, let active ones finish (JobWorkers), then exit 0
   // rather than re-raise the signal, so orchestrators see a clean stop.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

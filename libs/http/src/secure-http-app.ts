@@ -19,13 +19,19 @@ export interface SecurityOptions {
 /**
  * Security of an HTTP app, as Fastify hooks so they cover every route, those Nest does not own
  * (the dashboard, the docs) included: security headers, API keys (`API_KEYS`), and a per-key rate
- * limit (`RATE_LIMIT_PER_MINUTE`). Call before `init()`/`listen()`.
+ * limit (`RATE_LIMIT_PER_MINUTE`). Await it before `init()`/`listen()`: the plugins must have
+ * loaded before Nest adds its routes, or routes added earlier miss the rate limit's per-route hook
+ * (`NestFactory.create` has loaded Fastify's pending plugins already, so `init()` would not).
  */
-export function secureHttpApp(app: NestFastifyApplication, config: AppConfig, options: SecurityOptions = {}): void {
+export async function secureHttpApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  options: SecurityOptions = {},
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const logger = new Logger('Security');
 
-  void app.register(helmet, {
+  await app.register(helmet, {
     // The API answers JSON; the HTML it serves (Swagger UI, Bull Board) runs inline bootstrap
     // scripts and styles, so the policy allows inline code from this origin only.
     contentSecurityPolicy: {
@@ -56,7 +62,7 @@ export function secureHttpApp(app: NestFastifyApplication, config: AppConfig, op
   }
 
   if (config.rateLimitPerMinute > 0) {
-    void app.register(rateLimit, {
+    await app.register(rateLimit, {
       global: true,
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
