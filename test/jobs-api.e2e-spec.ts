@@ -338,6 +338,46 @@ describe('jobs REST API, producer only (no worker: jobs stay where they are put)
     });
   });
 
+  describe('hostile bodies: a 4xx naming the problem, quickly, and nothing enqueued', () => {
+    const nested = (depth: number) => `{"data":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+    const manyFields = JSON.stringify({ data: { ...EMAIL, ...Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 0])) } });
+    it.each([
+      ['nested 1 500 deep', 'application/json', nested(1_500), 400, 'data.x.0.0', 'nests deeper than 32 levels'],
+      ['with 60 000 unknown fields in data', 'application/json', manyFields, 400, 'data has 60003 fields; at most 1000'],
+      ['with a __proto__ field', 'application/json', `{"data":{"__proto__":{"admin":true}}}`, 400, 'property data.__proto__ should not exist'],
+      ['with a field named after an Object method', 'application/json', JSON.stringify({ data: { ...EMAIL, toString: 1 } }), 400, 'property data.toString should not exist'],
+      ['with a constructor field at the top', 'application/json', JSON.stringify({ data: EMAIL, constructor: 1 }), 400, 'property constructor should not exist'],
+      ['empty', 'application/json', '', 400, 'body is empty'],
+      ['in Latin-1', 'application/json; charset=iso-8859-1', JSON.stringify({ data: EMAIL }), 415, 'charset iso-8859-1 is not supported'],
+    ])('a body %s', async (_case, contentType, raw, status, ...fragments) => {
+      const before = await countsOf(system, 'email');
+      const started = Date.now();
+      const response = await system.http('POST', '/jobs/email', raw, { 'content-type': contentType });
+      expectError(response, status as number, status === 400 ? 'Bad Request' : 'Unsupported Media Type', ...(fragments as string[]));
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(await countsOf(system, 'email')).toEqual(before);
+    });
+
+    it('a compressed body is a 415, not "invalid JSON"', async () => {
+      const response = await system.http('POST', '/jobs/email', JSON.stringify({ data: EMAIL }), {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+      });
+      expectError(response, 415, 'Unsupported Media Type', 'content-encoding gzip is not supported');
+    });
+
+    it('a UTF-8 body with a byte-order mark is accepted', async () => {
+      const response = await system.http('POST', '/jobs/email', `\uFEFF${JSON.stringify({ data: EMAIL })}`, {
+        'content-type': 'application/json; charset=UTF-8',
+      });
+      expect(response.status).toBe(202);
+    });
+
+    it.each(['constructor', 'toString', '__proto__'])('a query parameter named %s', async (name) => {
+      expectBadRequest(await system.http('GET', `/jobs/email?${name}=1`), `property ${name} should not exist`);
+    });
+  });
+
   describe('GET /jobs/:name (listing)', () => {
     // Only this block enqueues alerts in this system, so the totals are exact.
     const waitingIds: string[] = [];

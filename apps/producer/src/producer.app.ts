@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { flattenValidationErrors, PayloadValidationError } from '@app/domain';
-import { createAppLogger, RequestTimeoutInterceptor, secureHttpApp } from '@app/http';
+import { createAppLogger, RequestTimeoutInterceptor, secureHttpApp, useStrictJson } from '@app/http';
 import { REDIS_CONNECTION } from '@app/storage';
 import { setupOpenApi } from './docs/openapi.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
@@ -29,6 +29,7 @@ export async function configureProducerApp(app: NestFastifyApplication): Promise
   await secureHttpApp(app, app.get(APP_CONFIG), { rateLimitStore: app.get(REDIS_CONNECTION) });
   // Fastify also parses text/plain; this API speaks JSON only, so anything else is a 415.
   app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
+  useStrictJson(app.getHttpAdapter().getInstance());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

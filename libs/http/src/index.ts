@@ -3,3 +3,4 @@ export * from './app-logger.js';
 export * from './request-timeout.interceptor.js';
 export * from './secure-http-app.js';
 export * from './listen.js';
+export * from './strict-json.js';
