@@ -453,10 +453,27 @@ describe('jobs REST API, producer only (no worker: jobs stay where they are put)
       ['limit 0', 'limit=0', 'limit'],
       ['limit abc', 'limit=abc', 'limit'],
       ['offset -1', 'offset=-1', 'offset'],
+      ['an offset past the largest exact integer (Redis cannot take it)', 'offset=4611686018427387904', 'offset must be an integer from 0 to 9007199254740991'],
+      ['an offset in exponent notation', 'offset=1e20', 'offset must be an integer from 0'],
+      ['an empty offset', 'offset=', 'offset must be an integer from 0'],
+      ['a hexadecimal limit', 'limit=0x10', 'limit must be an integer from 1 to 1000'],
+      ['a limit with a space', 'limit=%205', 'limit must be an integer from 1 to 1000'],
       ['an unknown state', 'state=bogus', 'state'],
       ['an unknown query parameter', 'colour=blue', 'colour'],
     ])('400 for %s', async (_label, query, field) => {
       expectBadRequest(await system.http('GET', `/jobs/alert?${query}`), field);
+    });
+
+    it('400 with one message for a repeated parameter', async () => {
+      const response = await system.http('GET', '/jobs/alert?limit=1&limit=2');
+      expectBadRequest(response, 'limit must be an integer from 1 to 1000');
+      expect(response.body.message).toHaveLength(1);
+    });
+
+    it('accepts the largest offset, with nothing there', async () => {
+      const response = await system.http('GET', `/jobs/alert?offset=${Number.MAX_SAFE_INTEGER}&state=waiting`);
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({ total: 3, jobs: [] });
     });
   });
 
