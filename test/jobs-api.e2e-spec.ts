@@ -320,6 +320,18 @@ describe('jobs REST API, producer only (no worker: jobs stay where they are put)
       expectError(await system.http('DELETE', '/jobs/email/999999'), 404, 'Not Found', '999999');
     });
 
+    it('a job id longer than any job id can be, in the API\'s error shape', async () => {
+      const response = await system.http('GET', `/jobs/email/${'x'.repeat(300)}`);
+      expectError(response, 404, 'Not Found', 'longer than 256 characters');
+      expect(Object.keys(response.body).sort()).toEqual(['error', 'message', 'statusCode']);
+    });
+
+    it('a malformed URL is a 400 in the API\'s error shape', async () => {
+      const response = await system.http('GET', '/jobs/email/%FF');
+      expectBadRequest(response, 'the URL is malformed');
+      expect(Object.keys(response.body).sort()).toEqual(['error', 'message', 'statusCode']);
+    });
+
     it('an unknown route', async () => {
       expectError(await system.http('GET', '/nothing'), 404, 'Not Found');
     });

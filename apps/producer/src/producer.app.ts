@@ -1,6 +1,7 @@
 import { BadRequestException, ValidationPipe, type NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { flattenValidationErrors, PayloadValidationError } from '@app/domain';
 import { createAppLogger, RequestTimeoutInterceptor, secureHttpApp, useStrictJson } from '@app/http';
@@ -9,12 +10,23 @@ import { setupOpenApi } from './docs/openapi.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 import { ProducerModule } from './producer.module.js';
 
+/** The longest path parameter (job type, job id, event id) the router accepts. */
+const MAX_PARAM_LENGTH = 256;
+
 /** The Fastify adapter with the producer's limits. */
 export function producerAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     // Job ids derived from idempotency keys are long; Fastify's default of 100 would 404 them.
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // The router's own refusals, in the API's error shape rather than Fastify's.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const body =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? { statusCode: 404, error: 'Not Found', message: `no job type or job id is longer than ${MAX_PARAM_LENGTH} characters` }
+          : { statusCode: 400, error: 'Bad Request', message: 'the URL is malformed (bad percent-encoding)' };
+      void reply.status(body.statusCode).send(body);
+    },
   });
 }
 
