@@ -4,6 +4,12 @@ import { throwError, timeout, type Observable } from 'rxjs';
 /** How long a request may wait on Redis before it is answered 503. */
 export const REQUEST_TIMEOUT_MS = 1_800;
 
+/** What a request is told while Redis cannot be reached. */
+export const REDIS_UNAVAILABLE_MESSAGE = 'the job store (Redis) is unavailable; try again later';
+
+/** What a request that ran out of time is told. */
+export const REDIS_TIMEOUT_MESSAGE = 'the job store (Redis) did not answer in time; try again later';
+
 /**
  * Answers 503 instead of hanging: BullMQ waits for a connection that never came up (Redis down
  * at start-up) without a deadline of its own.
@@ -15,7 +21,7 @@ export class RequestTimeoutInterceptor implements NestInterceptor {
       timeout({
         first: REQUEST_TIMEOUT_MS,
         with: () =>
-          throwError(() => new ServiceUnavailableException('the job store (Redis) did not answer in time; try again later')),
+          throwError(() => new ServiceUnavailableException(REDIS_TIMEOUT_MESSAGE)),
       }),
     );
   }

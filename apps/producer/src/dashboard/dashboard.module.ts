@@ -5,9 +5,12 @@ import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/com
 import { HttpAdapterHost } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { JOB_DEFINITIONS } from '@app/domain';
-import { JobQueues } from '@app/storage';
-import type { FastifyInstance } from 'fastify';
+import { REDIS_TIMEOUT_MESSAGE, REDIS_UNAVAILABLE_MESSAGE, REQUEST_TIMEOUT_MS } from '@app/http';
+import { JobQueues, REDIS_CONNECTION } from '@app/storage';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Redis } from 'ioredis';
 import { jobPayloadSchemas, standalonePayloadSchema } from '../docs/job-payload-schemas.js';
+import { REDIS_RETRY_AFTER_SECONDS } from '../http/http-exception.filter.js';
 
 /** Where Bull Board is served; its JSON API is under `/admin/queues/api`. */
 export const DASHBOARD_PATH = '/admin/queues';
@@ -27,6 +30,7 @@ export class DashboardModule implements OnApplicationBootstrap {
     private readonly adapterHost: HttpAdapterHost,
     private readonly queues: JobQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS_CONNECTION) private readonly redis: Redis,
   ) {}
 
   /** After every `onModuleInit` (JobQueues fills in there) and before the server listens. */
@@ -48,7 +52,30 @@ export class DashboardModule implements OnApplicationBootstrap {
       serverAdapter,
       options: { uiConfig: { boardTitle: 'iot-jobs' } },
     });
-    void fastify.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+    // Bull Board is not a Nest route, so the request timeout interceptor does not cover it: the
+    // same deadline as a Fastify hook, scoped to the board. BullMQ would wait forever for a Redis
+    // that was down at start-up.
+    void fastify.register(
+      async (board) => {
+        const unavailable = (reply: FastifyReply, message: string) =>
+          reply
+            .status(503)
+            .header('retry-after', String(REDIS_RETRY_AFTER_SECONDS))
+            .send({ statusCode: 503, error: 'Service Unavailable', message });
+        board.addHook('onRequest', async (request, reply) => {
+          // Its JSON API needs Redis (its pages and assets do not); Bull Board itself would say 500.
+          if (request.url.startsWith(`${DASHBOARD_PATH}/api/`) && this.redis.status !== 'ready') {
+            return unavailable(reply, REDIS_UNAVAILABLE_MESSAGE);
+          }
+          const timer = setTimeout(() => {
+            if (!reply.sent) void unavailable(reply, REDIS_TIMEOUT_MESSAGE);
+          }, REQUEST_TIMEOUT_MS);
+          reply.raw.once('close', () => clearTimeout(timer));
+        });
+        await board.register(serverAdapter.registerPlugin());
+      },
+      { prefix: DASHBOARD_PATH },
+    );
     const mode = this.config.dashboardReadOnly ? 'read-only' : 'read-write';
     this.logger.log(`Bull Board at ${DASHBOARD_PATH} over ${JOB_DEFINITIONS.length} queues (${mode})`);
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@app/domain';
+import { REDIS_UNAVAILABLE_MESSAGE } from '@app/http';
 import type { FastifyReply } from 'fastify';
 
 /** Nest's error shape for everything: `{ statusCode, error, message }`. */
@@ -58,7 +59,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: error.statusCode, error: REASONS[error.statusCode] ?? 'Error', message: error.message ?? '' };
     }
     if (isRedisUnavailable(exception)) {
-      return { statusCode: 503, error: REASONS[503], message: 'the job store (Redis) is unavailable; try again later' };
+      return { statusCode: 503, error: REASONS[503], message: REDIS_UNAVAILABLE_MESSAGE };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: 500, error: REASONS[500], message: 'internal error' };
