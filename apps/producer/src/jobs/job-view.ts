@@ -4,6 +4,13 @@ import type { Job } from 'bullmq';
 export const JOB_STATES = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
+/**
+ * Where a job stands right after `POST /jobs/:name`: one of the job states, or `removed` for an
+ * `Idempotency-Key` repeat whose job has since been deleted or cleaned up by retention.
+ */
+export const ENQUEUED_STATES = [...JOB_STATES, 'removed'] as const;
+export type EnqueuedState = (typeof ENQUEUED_STATES)[number];
+
 /** A job as the API shows it. */
 export interface JobView {
   id: string;

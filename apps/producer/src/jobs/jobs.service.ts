@@ -14,7 +14,7 @@ import { effectiveRetryPolicy, JobProducer, JobQueues } from '@app/storage';
 import type { Job } from 'bullmq';
 import type { EnqueueJobDto } from './dto/enqueue-job.dto.js';
 import type { ListJobsQuery } from './dto/list-jobs.query.js';
-import { JOB_STATES, toJobState, toJobView, type JobState, type JobView } from './job-view.js';
+import { JOB_STATES, toJobState, toJobView, type EnqueuedState, type JobState, type JobView } from './job-view.js';
 
 export interface JobTypeView {
   name: JobName;
@@ -129,8 +129,9 @@ export class JobsService {
   }
 
   /** The job's state alone (one Redis call), as reported right after enqueueing. */
-  async state(definition: AnyJobDefinition, id: string): Promise<JobState> {
-    return toJobState(await this.queues.get(definition.name).getJobState(id));
+  async state(definition: AnyJobDefinition, id: string): Promise<EnqueuedState> {
+    const state = await this.queues.get(definition.name).getJobState(id);
+    return state === 'unknown' ? 'removed' : toJobState(state);
   }
 
   private async find(definition: AnyJobDefinition, id: string): Promise<Job> {

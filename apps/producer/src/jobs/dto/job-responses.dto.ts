@@ -1,6 +1,6 @@
 import { JOB_DEFINITIONS, type JobName } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { JOB_STATES, type JobState, type JobView } from '../job-view.js';
+import { ENQUEUED_STATES, JOB_STATES, type EnqueuedState, type JobState, type JobView } from '../job-view.js';
 import type { JobTypeView } from '../jobs.service.js';
 
 /** What the jobs API answers; documentation only (the service builds plain objects of these shapes). */
@@ -42,7 +42,12 @@ export class JobTypesDto {
 export class JobRefDto {
   @ApiProperty({ example: '42' }) id!: string;
   @ApiProperty({ enum: JOB_NAMES, enumName: 'JobName' }) name!: string;
-  @ApiProperty({ enum: JOB_STATES, enumName: 'JobState' }) state!: JobState;
+  @ApiProperty({
+    enum: ENQUEUED_STATES,
+    enumName: 'EnqueuedState',
+    description: 'A job state, or `removed`: an `Idempotency-Key` repeat whose job was deleted or cleaned up since.',
+  })
+  state!: EnqueuedState;
 }
 
 export class EnqueuedBatchDto {
