@@ -229,6 +229,8 @@ describe('jobs REST API, producer only (no worker: jobs stay where they are put)
       ['priority 0', { priority: 0 }, 'priority'],
       ['priority 2097152', { priority: 2_097_152 }, 'priority'],
       ['priority "x"', { priority: 'x' }, 'priority'],
+      ['delayMs null (absent is the way to say "none")', { delayMs: null }, 'delayMs must be an integer number'],
+      ['priority null', { priority: null }, 'priority must be an integer number'],
     ])('wrong type or range: %s', async (_label, extra, field) => {
       const response = await system.http('POST', '/jobs/email', { data: EMAIL, ...extra });
       expectBadRequest(response, field);

@@ -152,6 +152,12 @@ describe('OTA updates: timeout -> alert -> e-mail', () => {
     expect((await system.http('POST', '/ota-updates/EVT-NEVER/status', { status: 'failed' })).status).toBe(404);
   });
 
+  it('400 for an eventId of null rather than generating one', async () => {
+    const response = await system.http('POST', '/ota-updates', { eventId: null, deviceUuid: device(), firmwareVersion: '1.0', timeoutSeconds: 60 });
+    expect(response.status).toBe(400);
+    expect([response.body.message].flat().join('\n')).toContain('eventId must be a string');
+  });
+
   it('a device reporting failure finishes the update without an alert', async () => {
     const deviceUuid = device();
     const { body } = await system.http('POST', '/ota-updates', { deviceUuid, firmwareVersion: '1.0', timeoutSeconds: 60 });

@@ -1,13 +1,14 @@
 import { IDENTIFIER_PATTERN, IsIdentifier, IsText, OtaStatus, type OtaUpdate } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { Optional } from '../http/optional.decorator.js';
 
 const IDENTIFIER = { type: 'string', minLength: 1, maxLength: 128, pattern: IDENTIFIER_PATTERN.source } as const;
 
 export class StartOtaUpdateDto {
   /** Generated (`ota-<uuid>`) when absent. */
   @ApiPropertyOptional({ ...IDENTIFIER, example: 'EVT-001', description: 'Generated as `ota-<uuid>` when absent.' })
-  @IsOptional()
+  @Optional()
   @IsIdentifier()
   eventId?: string;
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, Max, Min, ValidateNested } from 'class-validator';
+import { Optional } from '../../http/optional.decorator.js';
 
 /** Highest priority BullMQ accepts (2^21 - 1); 1 is the most urgent. */
 export const MAX_PRIORITY = 2_097_151;
@@ -14,7 +15,7 @@ export class EnqueueJobDto {
   data!: Record<string, unknown>;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, description: 'Run the job no earlier than this many milliseconds from now.' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   delayMs?: number;
@@ -25,7 +26,7 @@ export class EnqueueJobDto {
     maximum: MAX_PRIORITY,
     description: '1 is the most urgent; jobs without a priority run before prioritized ones.',
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(MAX_PRIORITY)
