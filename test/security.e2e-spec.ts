@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REQUEST_RECEIVE_TIMEOUT_MS } from '../apps/producer/src/producer.app.js';
 import { PrivateRedis } from './support/private-redis.js';
 import { TestSystem } from './support/test-system.js';
 
@@ -96,6 +97,19 @@ describe('what REST callers may choose', () => {
     const posted = await system.http('POST', '/jobs/email', { ...EMAIL, delayMs: 60_000, priority: 3 });
     const job = await system.http('GET', `/jobs/email/${posted.body.id}`);
     expect(job.body.maxAttempts).toBe(5);
+  });
+});
+
+describe('slow clients', () => {
+  it('get 30 s to send a whole request, not forever', async () => {
+    const system = await TestSystem.start();
+    try {
+      // Node enforces it (408, connection closed); Fastify's default would be no limit at all.
+      expect(system.producer!.getHttpServer().requestTimeout).toBe(REQUEST_RECEIVE_TIMEOUT_MS);
+      expect(REQUEST_RECEIVE_TIMEOUT_MS).toBe(30_000);
+    } finally {
+      await system.close();
+    }
   });
 });
 

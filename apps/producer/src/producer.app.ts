@@ -10,6 +10,9 @@ import { setupOpenApi } from './docs/openapi.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 import { ProducerModule } from './producer.module.js';
 
+/** How long a client may take to send a whole request. */
+export const REQUEST_RECEIVE_TIMEOUT_MS = 30_000;
+
 /** The longest path parameter (job type, job id, event id) the router accepts. */
 const MAX_PARAM_LENGTH = 256;
 
@@ -17,6 +20,9 @@ const MAX_PARAM_LENGTH = 256;
 export function producerAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
+    // A client that sends headers but never the whole body is cut off (408) instead of holding
+    // its connection forever (Fastify's default is no limit).
+    requestTimeout: REQUEST_RECEIVE_TIMEOUT_MS,
     // Job ids derived from idempotency keys are long; Fastify's default of 100 would 404 them.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // The router's own refusals, in the API's error shape rather than Fastify's.
