@@ -141,6 +141,32 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
     }
   });
 
+  it.each([
+    ['100 000 unknown fields (class-transformer would block the worker for seconds)', () =>
+      ({ to: 'a@example.com', subject: 'x', body: 'x', ...Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, 0])) }),
+      'payload has 100003 fields; at most 1000 are accepted'],
+    ['nesting 2 000 deep (class-transformer would overflow the stack)', () =>
+      ({ to: 'a@example.com', subject: 'x', body: 'x', extra: JSON.parse(`${'['.repeat(2_000)}${']'.repeat(2_000)}`) }),
+      'extra.0.0.0'],
+    ['a toString field (class-transformer would skip it silently)', () => JSON.parse('{"to":"a@example.com","subject":"x","body":"x","toString":1}'),
+      'property toString should not exist'],
+  ])('fails a raw payload with %s at once, and the worker stays responsive', async (_case, data, reason) => {
+    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
+    try {
+      const job = await queue.add('email', data(), { attempts: 3 });
+      const started = Date.now();
+      const failed = await system.jobIn('email', job.id!, ['completed', 'failed']);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(failed.attemptsMade).toBe(1);
+      expect(failed.failedReason).toMatch(/^invalid payload: /);
+      expect(failed.failedReason).toContain(reason);
+      const live = await fetch(`${system.workerUrl}/health/live`);
+      expect(live.status).toBe(200);
+    } finally {
+      await queue.close();
+    }
+  }, 20_000);
+
   it('keeps working after a poison job', async () => {
     const queue = new Queue('alert', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
     try {

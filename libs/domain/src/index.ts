@@ -17,3 +17,4 @@ export * from './ota/ota-update.js';
 export * from './ports/mailer.port.js';
 export * from './ports/ota-update-repository.port.js';
 export * from './validation/payload-validation.js';
+export * from './validation/json-shape.js';

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import type { JobDefinition } from '../jobs/job-definition.js';
+import { jsonShapeProblem } from './json-shape.js';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -36,11 +37,19 @@ export class PayloadValidationError extends Error {
   }
 }
 
+/** At most this many messages: a payload with 1 000 bad fields is not worth 1 000 lines. */
+const MAX_MESSAGES = 20;
+/** Field names are the sender's text: long ones are cut short in messages (and so in logs). */
+const MAX_PATH_LENGTH = 100;
+
 function renderProblems(problems: readonly PayloadProblem[], prefix: string): string[] {
-  return problems.map(({ property, problem, unknownField }) => {
-    const path = property === '' ? prefix.replace(/\.$/, '') || 'payload' : `${prefix}${property}`;
+  const messages = problems.slice(0, MAX_MESSAGES).map(({ property, problem, unknownField }) => {
+    const full = property === '' ? prefix.replace(/\.$/, '') || 'payload' : `${prefix}${property}`;
+    const path = full.length > MAX_PATH_LENGTH ? `${full.slice(0, MAX_PATH_LENGTH)}…` : full;
     return unknownField ? `property ${path} ${problem}` : `${path} ${problem}`;
   });
+  const more = problems.length - messages.length;
+  return more > 0 ? [...messages, `and ${more} more problem(s)`] : messages;
 }
 
 /**
@@ -51,6 +60,8 @@ export function parsePayload<P extends object>(definition: JobDefinition<string,
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new PayloadValidationError([{ property: '', problem: 'must be a JSON object' }]);
   }
+  const shape = jsonShapeProblem(raw);
+  if (shape) throw new PayloadValidationError([shape]);
   const instance = plainToInstance(definition.payload, raw);
   const errors = validateSync(instance, VALIDATOR_OPTIONS);
   if (errors.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { jsonInputProblem, MAX_JSON_DEPTH, MAX_JSON_FIELDS } from './strict-json.js';
+import { jsonShapeMessage as jsonInputProblem, MAX_JSON_DEPTH, MAX_JSON_FIELDS } from './json-shape.js';
 
 /** A value nested `depth` arrays deep. */
 const nested = (depth: number): unknown => {
@@ -8,7 +8,7 @@ const nested = (depth: number): unknown => {
   return value;
 };
 
-describe('jsonInputProblem', () => {
+describe('jsonShapeMessage', () => {
   it.each([
     ['a scalar', 'text'],
     ['null', null],
