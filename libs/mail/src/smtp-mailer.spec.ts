@@ -13,6 +13,8 @@ interface ReceivedMessage {
 
 /** Recipients whose local part asks the test server to refuse them with that SMTP code. */
 const REFUSE = { permanent: 'reject550@test.local', temporary: 'later451@test.local' };
+/** A recipient whose message the test server takes but never answers for. */
+const HELD = 'held@test.local';
 
 function smtpError(message: string, responseCode: number): Error {
   return Object.assign(new Error(message), { responseCode });
@@ -70,6 +72,7 @@ describe('SmtpMailer against a real SMTP server', () => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (session.envelope.rcptTo.some((a) => a.address === HELD)) return; // no reply, ever
         received.push({
           mailFrom: session.envelope.mailFrom === false ? false : session.envelope.mailFrom.address,
           rcptTo: session.envelope.rcptTo.map((a) => a.address),
@@ -145,6 +148,31 @@ describe('SmtpMailer against a real SMTP server', () => {
     expect(received).toHaveLength(before);
   });
 
+  it('gives a message its dedupe key as Message-ID, the same on every attempt', async () => {
+    const before = received.length;
+    const message = { to: 'ops@example.com', subject: 'again', text: 'sent twice', dedupeKey: 'email.42' };
+    const first = await mailer.send(message);
+    const second = await mailer.send(message);
+    expect(first.messageId).toBe('<email.42@test.local>');
+    expect(second.messageId).toBe(first.messageId);
+    expect(received.slice(before).map((m) => headerOf(m.raw, 'Message-ID'))).toEqual(['<email.42@test.local>', '<email.42@test.local>']);
+  });
+
+  it('gives up on a server that does not answer within sendTimeoutMs: a temporary error', async () => {
+    const port = (server.server.address() as AddressInfo).port;
+    const impatient = new SmtpMailer(loadConfig({ SMTP_URL: `smtp://127.0.0.1:${port}`, EMAIL_FROM: 'jobs@test.local' }));
+    impatient.sendTimeoutMs = 300;
+    try {
+      const started = Date.now();
+      const error = await deliveryErrorOf(impatient, HELD);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error.permanent).toBe(false);
+      expect(error.message).toBe('ETIMEDOUT: no answer within 300 ms');
+    } finally {
+      impatient.onApplicationShutdown();
+    }
+  });
+
   it('still delivers after a refusal on the same pool', async () => {
     await deliveryErrorOf(mailer, REFUSE.permanent);
     const before = received.length;
@@ -185,6 +213,18 @@ describe('toDeliveryError', () => {
     expect(error.permanent).toBe(false);
     expect(error.message).toBe(`${code}: connect ${code}`);
     expect(error.cause).toBe(cause);
+  });
+
+  it('masks e-mail addresses in the server\'s reply: the message is logged', () => {
+    const error = toDeliveryError(
+      Object.assign(new Error("Can't send mail - all recipients were rejected: 550 5.1.1 <jane.secret@corp.example>: Recipient address rejected"), {
+        responseCode: 550,
+      }),
+    );
+    expect(error.message).toBe("SMTP 550: Can't send mail - all recipients were rejected: 550 5.1.1 <<address>>: Recipient address rejected");
+    expect(toDeliveryError(new Error('mailbox bob@example.com full; tell ops@example.com')).message).toBe(
+      'error: mailbox <address> full; tell <address>',
+    );
   });
 
   it('an error without code or response code is temporary and keeps its message', () => {

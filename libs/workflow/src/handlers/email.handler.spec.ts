@@ -36,7 +36,17 @@ describe('EmailHandler', () => {
     const mailer = new FakeMailer({ messageId: '<abc@test>' });
     const result = await new EmailHandler(mailer).handle(PAYLOAD, CONTEXT);
     expect(result).toEqual({ messageId: '<abc@test>' });
-    expect(mailer.sent).toEqual([{ to: 'ops@example.com', subject: 'Device DEV-123 offline', text: 'It stopped.\nCheck it.' }]);
+    expect(mailer.sent).toEqual([
+      { to: 'ops@example.com', subject: 'Device DEV-123 offline', text: 'It stopped.\nCheck it.', dedupeKey: 'email.7' },
+    ]);
+  });
+
+  it('derives the dedupe key from the job, the same on every attempt, in Message-ID-safe characters', async () => {
+    const mailer = new FakeMailer({ messageId: '<x@test>' });
+    const handler = new EmailHandler(mailer);
+    await handler.handle(PAYLOAD, { ...CONTEXT, jobId: 'idem-a:b c', attempt: 1 });
+    await handler.handle(PAYLOAD, { ...CONTEXT, jobId: 'idem-a:b c', attempt: 2 });
+    expect(mailer.sent.map((m) => m.dedupeKey)).toEqual(['email.idem-a=3ab=20c', 'email.idem-a=3ab=20c']);
   });
 
   it('sends the same way on the last attempt', async () => {

@@ -11,9 +11,15 @@ export interface EmailResult {
 export class EmailHandler implements JobHandler<EmailPayload, EmailResult> {
   constructor(private readonly mailer: Mailer) {}
 
-  async handle(payload: EmailPayload, _context: AttemptContext): Promise<EmailResult> {
+  async handle(payload: EmailPayload, context: AttemptContext): Promise<EmailResult> {
     try {
-      return await this.mailer.send({ to: payload.to, subject: payload.subject, text: payload.body });
+      return await this.mailer.send({
+        to: payload.to,
+        subject: payload.subject,
+        text: payload.body,
+        // A job can run twice (a worker lost its lock after sending): the copies share an id.
+        dedupeKey: `${context.jobName}.${context.jobId}`.replace(/[^A-Za-z0-9._-]/g, (c) => `=${c.charCodeAt(0).toString(16)}`),
+      });
     } catch (error) {
       if (error instanceof MailDeliveryError && error.permanent) {
         throw new PermanentJobError(error.message, { cause: error });
