@@ -79,8 +79,21 @@ describe('AlertHandler', () => {
     await handler.handle(alertOf({ eventId: 'EVT-002' }), CONTEXT);
     await handler.handle(alertOf({ deviceUuid: 'DEV-456' }), CONTEXT);
     await handler.handle(alertOf({ alertType: AlertType.DeviceOffline }), CONTEXT);
-    expect(new Set(alerts.keys).size).toBe(4);
-    expect(alerts.records).toHaveLength(4);
+    await handler.handle(alertOf({ severity: Severity.Critical }), CONTEXT);
+    expect(new Set(alerts.keys).size).toBe(5);
+    expect(alerts.records).toHaveLength(5);
+  });
+
+  it('records and mails an escalation (the same event raised again as critical)', async () => {
+    const { alerts, jobs, handler } = setUp(RECIPIENT);
+    await handler.handle(alertOf({ severity: Severity.Low, message: 'm1' }), CONTEXT);
+    const escalated = await handler.handle(alertOf({ severity: Severity.Critical, message: 'now critical' }), CONTEXT);
+    expect(alerts.records.map((r) => [r.severity, r.message])).toEqual([
+      ['critical', 'now critical'],
+      ['low', 'm1'],
+    ]);
+    expect(jobs.calls).toHaveLength(1);
+    expect(escalated.emailJobId).toBeDefined();
   });
 
   it.each([Severity.Low, Severity.Medium])('never e-mails a %s alert, even with a recipient set', async (severity) => {

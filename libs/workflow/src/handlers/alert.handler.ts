@@ -12,7 +12,8 @@ const PAGED_SEVERITIES: ReadonlySet<Severity> = new Set([Severity.High, Severity
 
 /**
  * Records the alert and, for high and critical ones, e-mails `ALERT_EMAIL_TO`. An alert is
- * identified by event, device and type: a retried or repeated job stores and mails it once.
+ * identified by event, device, type and severity: a retried or repeated job stores and mails it
+ * once, and an escalation (the same event raised again as critical) is an alert of its own.
  */
 @Injectable()
 export class AlertHandler implements JobHandler<AlertPayload, AlertResult> {
@@ -24,7 +25,7 @@ export class AlertHandler implements JobHandler<AlertPayload, AlertResult> {
 
   async handle(payload: AlertPayload, _context: AttemptContext): Promise<AlertResult> {
     // JSON, not a joined string: ids may contain ":", and joined keys of two alerts could collide.
-    const identity = JSON.stringify([payload.alertType, payload.deviceUuid, payload.eventId]);
+    const identity = JSON.stringify([payload.alertType, payload.deviceUuid, payload.eventId, payload.severity]);
     await this.alerts.add(identity, { ...payload, raisedAt: new Date().toISOString() });
 
     const recipient = this.config.alertEmailTo;

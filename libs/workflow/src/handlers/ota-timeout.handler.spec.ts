@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AlertJob, OtaStatus, parsePayload, type JobPayload, type OtaTimeoutPayload, type OtaUpdate } from '@app/domain';
+import { AlertJob, OtaStatus, parsePayload, PermanentJobError, type JobPayload, type OtaTimeoutPayload, type OtaUpdate } from '@app/domain';
 import type { AttemptContext } from '../job-handler.js';
 import { FailingJobEnqueuer, InMemoryJobEnqueuer, InMemoryOtaUpdateRepository } from '../testing/in-memory-ports.js';
 import { OtaTimeoutHandler } from './ota-timeout.handler.js';
@@ -25,6 +25,17 @@ function setUp(existing?: OtaUpdate) {
 }
 
 describe('OtaTimeoutHandler', () => {
+  it("refuses, changing nothing, a timeout that names another device than the update's", async () => {
+    const { jobs, updates, handler } = setUp(record(OtaStatus.InProgress));
+
+    const failure = handler.handle({ ...PAYLOAD, deviceUuid: 'DEV-999' }, CONTEXT);
+
+    await expect(failure).rejects.toBeInstanceOf(PermanentJobError);
+    await expect(failure).rejects.toThrow('OTA update EVT-001 is for device DEV-123, not DEV-999; nothing changed');
+    expect(updates.updates.get('EVT-001')?.status).toBe(OtaStatus.InProgress);
+    expect(jobs.queued).toHaveLength(0);
+  });
+
   it('marks an update in progress timed_out and raises one high ota_timeout alert', async () => {
     const { jobs, updates, handler } = setUp(record(OtaStatus.InProgress));
 

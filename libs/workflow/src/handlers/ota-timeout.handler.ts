@@ -4,6 +4,7 @@ import {
   JobEnqueuer,
   OtaStatus,
   OtaUpdateRepository,
+  PermanentJobError,
   Severity,
   type OtaTimeoutPayload,
 } from '@app/domain';
@@ -30,6 +31,12 @@ export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeo
 
   async handle(payload: OtaTimeoutPayload, _context: AttemptContext): Promise<OtaTimeoutResult> {
     const update = await this.updates.get(payload.eventId);
+    if (update && update.deviceUuid !== payload.deviceUuid) {
+      // A hand-made timeout naming the wrong device must not end another device's update.
+      throw new PermanentJobError(
+        `OTA update ${payload.eventId} is for device ${update.deviceUuid}, not ${payload.deviceUuid}; nothing changed`,
+      );
+    }
     if (update && update.status !== OtaStatus.InProgress) return { outcome: 'skipped' };
 
     // No record: the timeout was enqueued directly (POST /jobs/ota-timeout), as the original
