@@ -167,6 +167,33 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
     }
   }, 20_000);
 
+  it('tells the handler a raw job added without attempts has 1 attempt (BullMQ stores 0)', async () => {
+    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
+    try {
+      const job = await queue.add('email', { to: 'raw-once@example.com', subject: 'raw', body: 'raw' });
+      expect((await system.jobIn('email', job.id!, ['completed', 'failed'])).state).toBe('completed');
+      expect(RecordingEmailHandler.contexts.filter((c) => c.jobId === job.id).map((c) => [c.attempt, c.maxAttempts])).toEqual([[1, 1]]);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('retries a raw job with a backoff type nobody knows by the job type\'s own backoff, and ends it', async () => {
+    smtp.setBehaviour({ rcpt: (address) => (address === 'weird-backoff@example.com' ? 451 : undefined) });
+    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
+    try {
+      const job = await queue.add('email', { to: 'weird-backoff@example.com', subject: 'w', body: 'w' }, { attempts: 2, backoff: { type: 'weird' } });
+      const failed = await system.jobIn('email', job.id!, ['completed', 'failed'], 15_000);
+      expect(failed).toMatchObject({ state: 'failed', attemptsMade: 2 });
+      const times = smtp.attempts.filter((a) => a.address === 'weird-backoff@example.com').map((a) => a.at);
+      expect(times).toHaveLength(2);
+      // The email policy: 2 s with jitter 0.5, so the wait is 1..2 s.
+      expect(times[1] - times[0]).toBeGreaterThanOrEqual(900);
+    } finally {
+      await queue.close();
+    }
+  }, 20_000);
+
   it('keeps working after a poison job', async () => {
     const queue = new Queue('alert', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
     try {

@@ -1,6 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
 import { backoffDelay, type JobDefinition } from '@app/domain';
-import { CAPPED_EXPONENTIAL } from '@app/storage';
 import type { BackoffStrategy } from 'bullmq';
 
 /**
@@ -8,11 +7,9 @@ import type { BackoffStrategy } from 'bullmq';
  * paused: `JobWorkers` starts it once the whole app has been checked and configured.
  */
 export function JobProcessor(definition: JobDefinition): ClassDecorator {
-  const backoffStrategy: BackoffStrategy = (attemptsMade, type) => {
-    if (type !== CAPPED_EXPONENTIAL) {
-      throw new Error(`job type ${definition.name}: unknown backoff strategy "${type}"`);
-    }
-    return backoffDelay(definition.retry.backoff, attemptsMade);
-  };
+  // Jobs the producer adds use CAPPED_EXPONENTIAL. One added by other means with a backoff type
+  // BullMQ does not know gets the job type's own backoff too: throwing here would leave the job
+  // active without a lock, re-run on every stall check whatever its attempts.
+  const backoffStrategy: BackoffStrategy = (attemptsMade) => backoffDelay(definition.retry.backoff, attemptsMade);
   return Processor(definition.name, { autorun: false, settings: { backoffStrategy } });
 }

@@ -30,7 +30,8 @@ export abstract class JobProcessorHost<P extends object, R> extends WorkerHost {
       jobId: job.id ?? '',
       jobName: this.definition.name,
       attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
+      // A job added without `attempts` has one (BullMQ stores 0 for it).
+      maxAttempts: Math.max(job.opts.attempts ?? 1, 1),
     };
     const startedAt = performance.now();
     // Payloads are never logged: they hold addresses and message bodies.
