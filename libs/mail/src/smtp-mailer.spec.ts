@@ -15,6 +15,7 @@ interface ReceivedMessage {
 const REFUSE = { permanent: 'reject550@test.local', temporary: 'later451@test.local' };
 /** A recipient whose message the test server takes but never answers for. */
 const HELD = 'held@test.local';
+const heldReplies: Array<() => void> = [];
 
 function smtpError(message: string, responseCode: number): Error {
   return Object.assign(new Error(message), { responseCode });
@@ -72,7 +73,8 @@ describe('SmtpMailer against a real SMTP server', () => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        if (session.envelope.rcptTo.some((a) => a.address === HELD)) return; // no reply, ever
+        // No reply until the test lets go (the server would wait 30 s on it when closing).
+        if (session.envelope.rcptTo.some((a) => a.address === HELD)) return void heldReplies.push(() => callback());
         received.push({
           mailFrom: session.envelope.mailFrom === false ? false : session.envelope.mailFrom.address,
           rcptTo: session.envelope.rcptTo.map((a) => a.address),
@@ -169,6 +171,7 @@ describe('SmtpMailer against a real SMTP server', () => {
       expect(error.permanent).toBe(false);
       expect(error.message).toBe('ETIMEDOUT: no answer within 300 ms');
     } finally {
+      heldReplies.splice(0).forEach((reply) => reply());
       impatient.onApplicationShutdown();
     }
   });
