@@ -375,6 +375,16 @@ describe('API documentation and queue dashboard', () => {
       expect(await system.redis.exists(`${system.config.queuePrefix}:email:${posted.body.id}`)).toBe(1);
     });
 
+    it('bounds its page size', async () => {
+      const path = (size: string) => `/admin/queues/api/queues?activeQueue=email&status=delayed&page=1&jobsPerPage=${size}`;
+      expect((await system.http('GET', path('1000'))).status).toBe(200);
+      for (const size of ['100000000', '0', 'many']) {
+        const response = await system.http('GET', path(size));
+        expect({ size, status: response.status }).toEqual({ size, status: 400 });
+        expect(response.body.message).toEqual(['jobsPerPage must be from 1 to 1000']);
+      }
+    });
+
     it('lets an operator act on jobs: promote moves a delayed job on', async () => {
       const posted = await system.http('POST', '/jobs/alert', { data: ALERT, delayMs: 600_000 });
       expect(posted.status).toBe(202);

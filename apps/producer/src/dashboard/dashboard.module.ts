@@ -12,6 +12,9 @@ import type { Redis } from 'ioredis';
 import { jobPayloadSchemas, standalonePayloadSchema } from '../docs/job-payload-schemas.js';
 import { REDIS_RETRY_AFTER_SECONDS } from '../http/http-exception.filter.js';
 
+/** The most jobs one page of the board may show (as `GET /jobs/:name`'s `limit`). */
+const MAX_JOBS_PER_PAGE = 1_000;
+
 /** Where Bull Board is served; its JSON API is under `/admin/queues/api`. */
 export const DASHBOARD_PATH = '/admin/queues';
 
@@ -63,6 +66,13 @@ export class DashboardModule implements OnApplicationBootstrap {
             .header('retry-after', String(REDIS_RETRY_AFTER_SECONDS))
             .send({ statusCode: 503, error: 'Service Unavailable', message });
         board.addHook('onRequest', async (request, reply) => {
+          // Its page size is the caller's to choose, without a bound: 10^8 made 10 MB answers.
+          const { jobsPerPage } = request.query as { jobsPerPage?: unknown };
+          if (jobsPerPage !== undefined && !(Number(jobsPerPage) >= 1 && Number(jobsPerPage) <= MAX_JOBS_PER_PAGE)) {
+            return reply
+              .status(400)
+              .send({ statusCode: 400, error: 'Bad Request', message: [`jobsPerPage must be from 1 to ${MAX_JOBS_PER_PAGE}`] });
+          }
           // Its JSON API needs Redis (its pages and assets do not); Bull Board itself would say 500.
           if (request.url.startsWith(`${DASHBOARD_PATH}/api/`) && this.redis.status !== 'ready') {
             return unavailable(reply, REDIS_UNAVAILABLE_MESSAGE);
