@@ -121,14 +121,53 @@ describe('OTA updates: timeout -> alert -> e-mail', () => {
     const rerun = await waitFor(
       async () => {
         const job = (await system.http('GET', `/jobs/ota-timeout/${timeout.id}`)).body;
-        return job.state === 'completed' && job.result.outcome === 'skipped' && job;
+        return job.state === 'completed' && job.attemptsMade >= 1 && job.finishedAt !== timeout.finishedAt && job;
       },
       { what: 'second run of the timeout job' },
     );
-    expect(rerun.result).toEqual({ outcome: 'skipped' });
+    // The record is timed out already: the run enqueues the same alert again, which adds nothing.
+    expect(rerun.result).toEqual(timeout.result);
     await new Promise((r) => setTimeout(r, 300));
     expect(await alertsOf(deviceUuid)).toHaveLength(1);
     expect(mailsAbout(eventId)).toHaveLength(1);
+  });
+
+  it('a status report racing the timeout: either the report wins (no alert) or the timeout does (409, one alert)', async () => {
+    const updates = await Promise.all(
+      Array.from({ length: 24 }, async () => {
+        const deviceUuid = device();
+        const started = await system.http('POST', '/ota-updates', { deviceUuid, firmwareVersion: '9.9', timeoutSeconds: 1 });
+        expect(started.status).toBe(201);
+        return { deviceUuid, eventId: started.body.eventId as string, deadline: Date.parse(started.body.deadline) };
+      }),
+    );
+    // Reports from 60 ms before to 90 ms after each deadline: where the timeout job is running.
+    const reports = await Promise.all(
+      updates.map(async ({ eventId, deadline }, i) => {
+        await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() - 60 + i * 6)));
+        return (await system.http('POST', `/ota-updates/${eventId}/status`, { status: 'succeeded' })).status;
+      }),
+    );
+    const settled = async () =>
+      Promise.all(
+        updates.map(async ({ deviceUuid, eventId }, i) => ({
+          eventId,
+          status: (await system.http('GET', `/ota-updates/${eventId}`)).body.status as string,
+          report: reports[i],
+          alerts: (await alertsOf(deviceUuid)).length,
+        })),
+      );
+    // Settled: every timed-out update has its alert (a wrong outcome never settles, and fails below).
+    const outcomes = await waitFor(async () => {
+      const now = await settled();
+      return now.every((o) => o.status === 'succeeded' || (o.status === 'timed_out' && o.alerts > 0)) && now;
+    }, { what: 'every race to settle', timeoutMs: 10_000 }).catch(settled);
+    await new Promise((r) => setTimeout(r, 300)); // a late, wrong alert would show by now
+    for (const { eventId, status, report } of outcomes) {
+      const alerts = (await alertsOf(updates.find((u) => u.eventId === eventId)!.deviceUuid)).length;
+      const expected = status === 'succeeded' ? { report: 200, alerts: 0 } : { report: 409, alerts: 1 };
+      expect({ eventId, status, report, alerts }).toEqual({ eventId, status: expect.stringMatching(/^(succeeded|timed_out)$/), ...expected });
+    }
   });
 
   it('answers 409 for a status report after the timeout, 404 for an unknown event, 409 for a duplicate start', async () => {

@@ -52,15 +52,34 @@ describe('OtaTimeoutHandler', () => {
     expect(message).toContain('EVT-001');
   });
 
-  it.each([OtaStatus.Succeeded, OtaStatus.Failed, OtaStatus.TimedOut])(
-    'does nothing for an update that is %s',
-    async (status) => {
-      const { jobs, updates, handler } = setUp(record(status));
-      expect(await handler.handle(PAYLOAD, CONTEXT)).toEqual({ outcome: 'skipped' });
-      expect(jobs.calls).toHaveLength(0);
-      expect(updates.updates.get('EVT-001')?.status).toBe(status);
-    },
-  );
+  it.each([OtaStatus.Succeeded, OtaStatus.Failed])('does nothing for an update that is %s', async (status) => {
+    const { jobs, updates, handler } = setUp(record(status));
+    expect(await handler.handle(PAYLOAD, CONTEXT)).toEqual({ outcome: 'skipped' });
+    expect(jobs.calls).toHaveLength(0);
+    expect(updates.updates.get('EVT-001')?.status).toBe(status);
+  });
+
+  it('skips when a status report lands between reading the record and claiming it', async () => {
+    const { jobs, updates, handler } = setUp(record(OtaStatus.InProgress));
+    const read = updates.get.bind(updates);
+    updates.get = async (eventId) => {
+      const seen = await read(eventId); // in progress when read...
+      await updates.finish(eventId, OtaStatus.Succeeded, new Date()); // ...then the device reports
+      return seen;
+    };
+
+    expect(await handler.handle(PAYLOAD, CONTEXT)).toEqual({ outcome: 'skipped' });
+    expect(jobs.calls).toHaveLength(0);
+    expect(updates.updates.get('EVT-001')?.status).toBe(OtaStatus.Succeeded);
+  });
+
+  it('raises the same alert again for an update already timed out (a retry, or a second timeout job)', async () => {
+    const { jobs, handler } = setUp(record(OtaStatus.InProgress));
+    const first = await handler.handle(PAYLOAD, CONTEXT);
+    const again = await handler.handle(PAYLOAD, { ...CONTEXT, attempt: 2 });
+    expect(again).toEqual(first);
+    expect(jobs.queued).toHaveLength(1);
+  });
 
   it('raises the alert for a timeout with no record (enqueued directly, as the original producer did)', async () => {
     const { jobs, updates, handler } = setUp();
@@ -105,11 +124,15 @@ describe('OtaTimeoutHandler', () => {
     expect(() => parsePayload(AlertJob, jobs.queued[0].payload)).not.toThrow();
   });
 
-  it('leaves the record in progress when the alert cannot be enqueued, so the retry raises it', async () => {
+  it('raises the alert on the retry when it could not be enqueued after the claim', async () => {
     const updates = new InMemoryOtaUpdateRepository();
     updates.updates.set('EVT-001', record(OtaStatus.InProgress));
-    const handler = new OtaTimeoutHandler(new FailingJobEnqueuer(), updates);
-    await expect(handler.handle(PAYLOAD, CONTEXT)).rejects.toThrow('queue unavailable');
-    expect(updates.updates.get('EVT-001')?.status).toBe(OtaStatus.InProgress);
+    await expect(new OtaTimeoutHandler(new FailingJobEnqueuer(), updates).handle(PAYLOAD, CONTEXT)).rejects.toThrow('queue unavailable');
+    expect(updates.updates.get('EVT-001')?.status).toBe(OtaStatus.TimedOut);
+
+    const jobs = new InMemoryJobEnqueuer();
+    const retried = await new OtaTimeoutHandler(jobs, updates).handle(PAYLOAD, { ...CONTEXT, attempt: 2 });
+    expect(retried).toEqual({ outcome: 'timed_out', alertJobId: 'job-1' });
+    expect(jobs.queued).toHaveLength(1);
   });
 });

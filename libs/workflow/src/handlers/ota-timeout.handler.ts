@@ -15,12 +15,14 @@ export type OtaTimeoutResult =
   | { readonly outcome: 'timed_out'; readonly alertJobId: string };
 
 /**
- * An OTA update reached its deadline. Finished updates are left alone; otherwise a high alert is
- * raised and the record marked `timed_out`.
+ * An OTA update reached its deadline. Finished updates are left alone; otherwise the record is
+ * marked `timed_out` and a high alert raised.
  *
- * The alert goes first and its id derives from the event: if the process dies between the two
- * writes, the retry finds the record still in progress and enqueues the same alert again, which
- * adds nothing. So a retried or redelivered timeout raises one alert, never two, and never none.
+ * The record is claimed first, atomically (`in_progress` → `timed_out`): a status report racing
+ * the timeout either lands before the claim (the timeout is skipped) or is refused with 409 after
+ * it, so an update never both succeeds and raises an alert. The alert's id derives from the event:
+ * a retry after a crash between claim and alert finds the record `timed_out` and enqueues the same
+ * alert, which adds nothing. So a timeout raises one alert, never two, and never none.
  */
 @Injectable()
 export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeoutResult> {
@@ -37,8 +39,12 @@ export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeo
         `OTA update ${payload.eventId} is for device ${update.deviceUuid}, not ${payload.deviceUuid}; nothing changed`,
       );
     }
-    if (update && update.status !== OtaStatus.InProgress) return { outcome: 'skipped' };
-
+    if (update) {
+      const claim = await this.updates.finish(payload.eventId, OtaStatus.TimedOut, new Date());
+      // Finished otherwise (a status report won the race): nothing to raise. Already timed out:
+      // this is a retry or a second timeout job, and the alert below adds nothing new.
+      if (claim.outcome === 'conflict' && claim.update.status !== OtaStatus.TimedOut) return { outcome: 'skipped' };
+    }
     // No record: the timeout was enqueued directly (POST /jobs/ota-timeout), as the original
     // producer did. The deadline passed all the same, so it is raised.
     const alert = await this.jobs.enqueue(
@@ -52,7 +58,6 @@ export class OtaTimeoutHandler implements JobHandler<OtaTimeoutPayload, OtaTimeo
       },
       { idempotencyKey: JSON.stringify(['ota-timeout', payload.deviceUuid, payload.eventId]) },
     );
-    if (update) await this.updates.finish(payload.eventId, OtaStatus.TimedOut, new Date());
     return { outcome: 'timed_out', alertJobId: alert.id };
   }
 }
