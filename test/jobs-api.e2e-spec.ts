@@ -702,6 +702,7 @@ describe('Idempotency-Key', () => {
     const again = await post('email', EMAIL, 'order-42');
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ id: first.body.id, name: 'email', state: 'removed' });
+    expect(again.headers.get('location')).toBeNull();
     expect(totalOf(await countsOf(system, 'email'))).toBe(0);
     expect((await system.http('GET', `/jobs/email/${first.body.id}`)).status).toBe(404);
   });

@@ -224,7 +224,7 @@ describe('toDeliveryError', () => {
         responseCode: 550,
       }),
     );
-    expect(error.message).toBe("SMTP 550: Can't send mail - all recipients were rejected: 550 5.1.1 <<address>>: Recipient address rejected");
+    expect(error.message).toBe("SMTP 550: Can't send mail - all recipients were rejected: 550 5.1.1 <address>: Recipient address rejected");
     expect(toDeliveryError(new Error('mailbox bob@example.com full; tell ops@example.com')).message).toBe(
       'error: mailbox <address> full; tell <address>',
     );

@@ -63,7 +63,7 @@ export class SmtpMailer extends Mailer implements OnApplicationShutdown {
 }
 
 /** An e-mail address inside a server's reply (`<jane@corp.example>`, `jane@corp.example`). */
-const ADDRESS = /[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+/g;
+const ADDRESS = /<?[^\s<>"'(),;:[\]]+@[^\s<>"'(),;:[\]]+>?/g;
 
 /**
  * SMTP 5xx replies are permanent (RFC 5321 §4.2.1); 4xx replies and network failures

@@ -83,7 +83,8 @@ export class JobsController {
     }
     const job = await this.jobs.enqueue(definition, body, idempotencyKey);
     const state = await this.jobs.state(definition, job.id);
-    reply.header('location', `/jobs/${definition.name}/${encodeURIComponent(job.id)}`);
+    // A removed job has no address any more.
+    if (state !== 'removed') reply.header('location', `/jobs/${definition.name}/${encodeURIComponent(job.id)}`);
     if (!job.created) reply.status(HttpStatus.OK);
     return { id: job.id, name: job.name, state };
   }

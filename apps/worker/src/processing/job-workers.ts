@@ -81,7 +81,7 @@ export class JobWorkers implements OnApplicationBootstrap, BeforeApplicationShut
     );
     if (!drained) {
       // Their locks lapse and another worker picks these jobs up again: nothing is lost.
-      this.logger.warn('shutdown timeout reached: abandoning active jobs');
+      this.logger.warn('shutdown timeout reached before the workers stopped: jobs still active are left to another worker');
     }
     // A graceful close sends QUIT, which waits for Redis; while it is away, only a forced close ends.
     const force = !drained || this.redis.status !== 'ready';
