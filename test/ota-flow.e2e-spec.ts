@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Queue } from 'bullmq';
 import { SmtpPeer } from './support/smtp-peer.js';
 import { TestSystem } from './support/test-system.js';
 import { waitFor } from './support/wait-for.js';
@@ -112,12 +111,9 @@ describe('OTA updates: timeout -> alert -> e-mail', () => {
     expect(timeout.result.outcome).toBe('timed_out');
 
     // Redeliver: BullMQ runs the very same job again.
-    const queue = new Queue('ota-timeout', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
-    try {
+    await system.withRawQueue('ota-timeout', async (queue) => {
       await (await queue.getJob(timeout.id))!.retry('completed');
-    } finally {
-      await queue.close();
-    }
+    });
     const rerun = await waitFor(
       async () => {
         const job = (await system.http('GET', `/jobs/ota-timeout/${timeout.id}`)).body;

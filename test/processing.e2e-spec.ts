@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Mailer } from '@app/domain';
 import { EmailHandler, type AttemptContext } from '@app/workflow';
-import { Queue } from 'bullmq';
 import { SmtpPeer } from './support/smtp-peer.js';
 import { TestSystem } from './support/test-system.js';
 import { waitFor } from './support/wait-for.js';
@@ -127,8 +126,7 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
   });
 
   it('fails a payload written straight into the queue once, with "invalid payload:"', async () => {
-    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
-    try {
+    await system.withRawQueue('email', async (queue) => {
       const job = await queue.add('email', { to: 'not-an-address', subject: 'x', body: 'x', bcc: 'evil@example.com' }, { attempts: 5 });
       const failed = await system.jobIn('email', job.id!, ['completed', 'failed']);
       expect(failed.state).toBe('failed');
@@ -136,9 +134,7 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
       expect(failed.failedReason).toMatch(/^invalid payload: /);
       expect(failed.failedReason).toContain('to must be an email');
       expect(failed.failedReason).toContain('property bcc should not exist');
-    } finally {
-      await queue.close();
-    }
+    });
   });
 
   it.each([
@@ -151,8 +147,7 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
     ['a toString field (class-transformer would skip it silently)', () => JSON.parse('{"to":"a@example.com","subject":"x","body":"x","toString":1}'),
       'property toString should not exist'],
   ])('fails a raw payload with %s at once, and the worker stays responsive', async (_case, data, reason) => {
-    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
-    try {
+    await system.withRawQueue('email', async (queue) => {
       const job = await queue.add('email', data(), { attempts: 3 });
       const started = Date.now();
       const failed = await system.jobIn('email', job.id!, ['completed', 'failed']);
@@ -162,26 +157,20 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
       expect(failed.failedReason).toContain(reason);
       const live = await fetch(`${system.workerUrl}/health/live`);
       expect(live.status).toBe(200);
-    } finally {
-      await queue.close();
-    }
+    });
   }, 20_000);
 
   it('tells the handler a raw job added without attempts has 1 attempt (BullMQ stores 0)', async () => {
-    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
-    try {
+    await system.withRawQueue('email', async (queue) => {
       const job = await queue.add('email', { to: 'raw-once@example.com', subject: 'raw', body: 'raw' });
       expect((await system.jobIn('email', job.id!, ['completed', 'failed'])).state).toBe('completed');
       expect(RecordingEmailHandler.contexts.filter((c) => c.jobId === job.id).map((c) => [c.attempt, c.maxAttempts])).toEqual([[1, 1]]);
-    } finally {
-      await queue.close();
-    }
+    });
   });
 
   it('retries a raw job with a backoff type nobody knows by the job type\'s own backoff, and ends it', async () => {
     smtp.setBehaviour({ rcpt: (address) => (address === 'weird-backoff@example.com' ? 451 : undefined) });
-    const queue = new Queue('email', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
-    try {
+    await system.withRawQueue('email', async (queue) => {
       const job = await queue.add('email', { to: 'weird-backoff@example.com', subject: 'w', body: 'w' }, { attempts: 2, backoff: { type: 'weird' } });
       const failed = await system.jobIn('email', job.id!, ['completed', 'failed'], 15_000);
       expect(failed).toMatchObject({ state: 'failed', attemptsMade: 2 });
@@ -189,19 +178,14 @@ describe('worker processing (HTTP -> Redis -> worker -> SMTP)', () => {
       expect(times).toHaveLength(2);
       // The email policy: 2 s with jitter 0.5, so the wait is 1..2 s.
       expect(times[1] - times[0]).toBeGreaterThanOrEqual(900);
-    } finally {
-      await queue.close();
-    }
+    });
   }, 20_000);
 
   it('keeps working after a poison job', async () => {
-    const queue = new Queue('alert', { connection: { url: system.config.redisUrl } as never, prefix: system.config.queuePrefix });
-    try {
+    await system.withRawQueue('alert', async (queue) => {
       const poison = await queue.add('alert', 'not even an object', { attempts: 3 });
       await system.jobIn('alert', poison.id!, ['failed']);
-    } finally {
-      await queue.close();
-    }
+    });
     const posted = await system.http('POST', '/jobs/alert', {
       data: { eventId: 'EVT-2', deviceUuid: 'DEV-2', alertType: 'device_offline', severity: 'medium', message: 'offline' },
     });

@@ -5,6 +5,7 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '@app/config';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { deleteKeys, REDIS_URL } from './redis-keys.js';
 import { createProducerApp } from '../../apps/producer/src/producer.app.js';
@@ -98,6 +99,19 @@ export class TestSystem {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`job ${name}/${id} not in ${states.join('|')} after ${timeoutMs} ms: ${JSON.stringify(last)}`);
+  }
+
+  /**
+   * Runs `use` with a plain BullMQ queue of this system's prefix, closed afterwards: jobs written
+   * straight to Redis, as something other than the producer could write them.
+   */
+  async withRawQueue<T>(name: string, use: (queue: Queue) => Promise<T>): Promise<T> {
+    const queue = new Queue(name, { connection: { url: this.config.redisUrl } as never, prefix: this.config.queuePrefix });
+    try {
+      return await use(queue);
+    } finally {
+      await queue.close();
+    }
   }
 
   async close(): Promise<void> {
